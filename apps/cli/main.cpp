@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// The monokin command. Turns arguments into EngineOptions, runs the Engine, shows progress and
+// turns a Status into one line on stderr and an exit code (the only place that does).
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "monokin/core/config.h"
+#include "monokin/core/log.h"
+#include "monokin/core/version.h"
+#include "monokin/pipeline/engine.h"
+#include "progress.h"
+
+namespace monokin::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSignal(int) {
+  if (g_stop.exchange(true)) std::_Exit(130);  // a second Ctrl-C stops at once
+}
+
+// One line: multi-line messages (several bad options) are joined with "; ".
+int Fail(const Status& status) {
+  std::string msg = status.message();
+  for (std::size_t pos; (pos = msg.find('\n')) != std::string::npos;) msg.replace(pos, 1, "; ");
+  std::fprintf(stderr, "monokin: error: %s\n", msg.c_str());
+  return ExitCodeFor(status.code());
+}
+
+struct AnalyzeArgs {
+  std::string input;
+  std::string out_dir = "out/run";
+  std::string detector;
+  std::string detector_model;
+  std::string pose;
+  std::string config_file;
+  std::vector<std::string> settings;
+  bool realtime = false;
+  bool quiet = false;
+  bool no_progress = false;
+};
+
+// defaults <- config file <- --set <- dedicated flags; then into EngineOptions.
+Result<pipeline::EngineOptions> BuildOptions(const AnalyzeArgs& args, nlohmann::json& config) {
+  pipeline::EngineOptions options;
+  config = pipeline::ConfigToJson(options);
+  if (!args.config_file.empty()) {
+    MK_ASSIGN_OR_RETURN(nlohmann::json file, LoadJsonFile(args.config_file));
+    MK_RETURN_IF_ERROR(MergeConfig(config, file, "config file '" + args.config_file + "'"));
+  }
+  for (const std::string& s : args.settings) MK_RETURN_IF_ERROR(ApplySetting(config, s));
+  if (!args.detector.empty()) config["detect"]["backend"] = args.detector;
+  if (!args.detector_model.empty()) config["detect"]["model_path"] = args.detector_model;
+  if (!args.pose.empty()) config["pose"]["model"] = args.pose;
+  if (args.realtime) config["engine"]["realtime"] = true;
+  MK_RETURN_IF_ERROR(pipeline::ConfigFromJson(config, options));
+  options.source.uri = args.input;
+  options.out_dir = args.out_dir;
+  MK_RETURN_IF_ERROR(options.Validate());
+  return options;
+}
+
+int RunAnalyze(const AnalyzeArgs& args) {
+  nlohmann::json config;
+  Result<pipeline::EngineOptions> options = BuildOptions(args, config);
+  if (!options.ok()) return Fail(options.status());
+
+  Result<std::unique_ptr<pipeline::Engine>> engine = pipeline::Engine::Create(*options, config);
+  if (!engine.ok()) return Fail(engine.status());
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  ProgressPrinter printer(isatty(STDERR_FILENO) == 1, args.quiet || args.no_progress);
+  pipeline::RunReport report =
+      (*engine)->Run([&](const pipeline::Progress& p) { printer.Update(p); }, &g_stop);
+  printer.Finish();
+
+  std::string stages;
+  for (const auto& s : report.stages) stages += fmt::format(" {}={:.1f}ms", s.name, s.mean_ms);
+  if (!args.quiet) {
+    std::printf("%s: %lld frames in %.1f s (%.1f fps); per frame:%s; outputs in %s\n",
+                report.state.c_str(), report.frames_written, report.wall_s, report.fps,
+                stages.c_str(), report.out_dir.c_str());
+  }
+  if (!report.status.ok()) {
+    Status s = report.status;
+    if (report.state == "failed") {
+      s = s.WithContext(fmt::format("{} stage failed after {} frames written (kept in {})",
+                                    report.failed_stage, report.frames_written, report.out_dir));
+    }
+    return Fail(s);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace monokin::cli
+
+int main(int argc, char** argv) {
+  using namespace monokin;
+  using namespace monokin::cli;
+  CLI::App app{"monokin: single-camera, markerless sports analysis", "monokin"};
+  app.set_version_flag("--version", std::string("monokin ") + kVersion);
+  app.require_subcommand(1);
+  std::string log_level = "warning";
+  app.add_option("--log-level", log_level, "debug|info|warning|error|off")
+      ->check(CLI::IsMember({"debug", "info", "warning", "error", "off"}));
+
+  AnalyzeArgs a;
+  CLI::App* analyze = app.add_subcommand("analyze", "analyse a video file, image folder, camera or URL");
+  analyze->add_option("input", a.input, "video file, image folder, camera index (0) or rtsp/http URL")
+      ->required();
+  analyze->add_option("-o,--out", a.out_dir, "output folder (created)")->capture_default_str();
+  analyze->add_option("--detector", a.detector, "person detector: hog | yolox");
+  analyze->add_option("--detector-model", a.detector_model, "model file for the detector (.onnx for yolox)");
+  analyze->add_option("--pose", a.pose, "pose model: lite | full | heavy | none");
+  analyze->add_flag("--realtime", a.realtime, "pace a file at its frame rate and drop frames when behind");
+  analyze->add_option("--config", a.config_file, "JSON config file (keys as in run.json's config)");
+  analyze->add_option("--set", a.settings, "override one config key, e.g. --set track.match_iou=0.25")
+      ->allow_extra_args(false);
+  analyze->add_flag("-q,--quiet", a.quiet, "no progress and no summary line");
+  analyze->add_flag("--no-progress", a.no_progress, "no progress display");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "monokin: error: %s; see monokin --help\n", e.what());
+    return 2;
+  }
+  const LogLevel levels[] = {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarning,
+                             LogLevel::kError, LogLevel::kOff};
+  const char* names[] = {"debug", "info", "warning", "error", "off"};
+  for (int i = 0; i < 5; ++i) {
+    if (log_level == names[i]) SetLogLevel(levels[i]);
+  }
+  if (analyze->parsed()) return RunAnalyze(a);
+  return 0;
+}
