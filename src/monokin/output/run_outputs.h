@@ -6,11 +6,10 @@
 #pragma once
 
 #include <memory>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/core/mat.hpp>
+#include <string>
+#include <vector>
 
 #include "monokin/core/status.h"
 #include "monokin/core/types.h"
@@ -18,12 +17,13 @@
 namespace monokin::output {
 
 struct OutputOptions {
-  bool annotated_video = true;      // write annotated.mp4
-  std::string video_codec = "auto"; // "auto" (H.264 when the writer has it, else MPEG-4), "h264", "mp4v", "mjpg"
-  int trail_frames = 30;            // length of the drawn trail behind each athlete, frames
-  bool frames_jsonl = true;         // write frames.jsonl
-  bool athletes_csv = true;         // write athletes/<id>.csv
-  bool mot = true;                  // write tracks.txt
+  bool annotated_video = true;  // write annotated.mp4
+  // "auto" (H.264 when the writer has it, else MPEG-4), "h264", "mp4v", "mjpg" (annotated.avi)
+  std::string video_codec = "auto";
+  int trail_frames = 30;     // length of the drawn trail behind each athlete, frames
+  bool frames_jsonl = true;  // write frames.jsonl
+  bool athletes_csv = true;  // write athletes/<id>.csv
+  bool mot = true;           // write tracks.txt
   Status Validate() const;
 };
 void to_json(nlohmann::json& j, const OutputOptions& o);
@@ -44,6 +44,9 @@ class RunOutputs {
   virtual Status Close() = 0;
   // Paths written so far, relative to the folder.
   virtual std::vector<std::string> files() const = 0;
+  // Codec of the annotated video for run.json: "h264", "mp4v" or "mjpg"; "" while no frame
+  // has been written or when the video is off. Chosen at the first frame.
+  virtual std::string video_codec_used() const { return {}; }
 };
 
 // Writes `j` to `path` through a temporary file and a rename, so readers never see half a

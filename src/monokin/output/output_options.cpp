@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <fmt/format.h>
+
+#include "monokin/output/run_outputs.h"
+
+namespace monokin::output {
+namespace {
+
+// Longest trail we accept: 10 minutes at 60 fps. Anything longer is a typo, and each trail
+// point costs memory per athlete.
+constexpr int kMaxTrailFrames = 36'000;
+
+}  // namespace
+
+Status OutputOptions::Validate() const {
+  std::string errors;
+  auto add = [&errors](const std::string& e) {
+    if (!errors.empty()) errors += "; ";
+    errors += e;
+  };
+  if (video_codec != "auto" && video_codec != "h264" && video_codec != "mp4v" &&
+      video_codec != "mjpg") {
+    add(fmt::format("output.video_codec must be one of auto, h264, mp4v, mjpg; got '{}'",
+                    video_codec));
+  }
+  if (trail_frames < 0 || trail_frames > kMaxTrailFrames) {
+    add(fmt::format("output.trail_frames must be between 0 and {}; got {}", kMaxTrailFrames,
+                    trail_frames));
+  }
+  if (errors.empty()) return OkStatus();
+  return InvalidArgument(errors);
+}
+
+void to_json(nlohmann::json& j, const OutputOptions& o) {
+  j = nlohmann::json{{"annotated_video", o.annotated_video}, {"video_codec", o.video_codec},
+                     {"trail_frames", o.trail_frames},       {"frames_jsonl", o.frames_jsonl},
+                     {"athletes_csv", o.athletes_csv},       {"mot", o.mot}};
+}
+
+// Keys that are absent keep their current value (the config layer has already merged the file
+// onto the defaults and rejected unknown keys and wrong kinds).
+void from_json(const nlohmann::json& j, OutputOptions& o) {
+  auto read = [&j](const char* key, auto& field) {
+    if (j.contains(key)) j.at(key).get_to(field);
+  };
+  read("annotated_video", o.annotated_video);
+  read("video_codec", o.video_codec);
+  read("trail_frames", o.trail_frames);
+  read("frames_jsonl", o.frames_jsonl);
+  read("athletes_csv", o.athletes_csv);
+  read("mot", o.mot);
+}
+
+}  // namespace monokin::output
