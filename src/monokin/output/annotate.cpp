@@ -25,15 +25,9 @@ constexpr std::size_t kBlazePosePoints = 33;
 // 720 px is the height at which one-pixel lines and a 0.5 font read well.
 constexpr double kReferenceHeightPx = 720.0;
 
-// 32-bit integer mix (the "lowbias32" finaliser): consecutive ids land far apart in hue.
-std::uint32_t MixBits(std::uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352dU;
-  x ^= x >> 15;
-  x *= 0x846ca68bU;
-  x ^= x >> 16;
-  return x;
-}
+// Fibonacci hashing: multiplying by 2^32 / golden ratio spreads consecutive ids (which often
+// share a frame) around the hue circle as far apart as possible.
+std::uint32_t HashId(TrackId id) { return static_cast<std::uint32_t>(id) * 2654435769U; }
 
 cv::Point ToPoint(float x, float y) {
   return {static_cast<int>(std::lround(x)), static_cast<int>(std::lround(y))};
@@ -85,10 +79,11 @@ void DrawLabel(cv::Mat& canvas, const BoxPx& box, const std::string& text, const
 std::span<const std::pair<int, int>> BlazePoseConnections() { return kBlazePoseBones; }
 
 cv::Scalar TrackColour(TrackId id) {
-  const std::uint32_t h = MixBits(static_cast<std::uint32_t>(id));
-  // OpenCV 8-bit HSV: hue 0..179. Saturation and value stay high so the colour shows on grass,
-  // courts and crowds alike.
-  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(h % 180, 180 + (h >> 8) % 76, 200 + (h >> 16) % 56));
+  const std::uint32_t h = HashId(id);
+  // OpenCV 8-bit HSV: hue 0..179 from the top bits (the best mixed). Saturation and value stay
+  // high, varied by lower bits, so the colour shows on grass, courts and crowds alike.
+  const int hue = static_cast<int>((static_cast<std::uint64_t>(h) * 180) >> 32);
+  cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 180 + (h >> 8) % 76, 200 + (h >> 16) % 56));
   cv::Mat bgr;
   cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
   const cv::Vec3b c = bgr.at<cv::Vec3b>(0, 0);
