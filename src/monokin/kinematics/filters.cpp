@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/kinematics/filters.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <numbers>
+
+#include "monokin/core/check.h"
+
+namespace monokin::kinematics {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+// Calls f(begin, end) for each maximal run of finite samples.
+template <typename F>
+void ForEachFiniteRun(std::span<const double> x, F&& f) {
+  const size_t n = x.size();
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && !std::isfinite(x[i])) ++i;
+    size_t j = i;
+    while (j < n && std::isfinite(x[j])) ++j;
+    if (j > i) f(i, j);
+    i = j;
+  }
+}
+
+void FilterBackward(std::span<const Biquad> sections, std::span<double> x) {
+  std::reverse(x.begin(), x.end());
+  FilterForward(sections, x);
+  std::reverse(x.begin(), x.end());
+}
+
+// Median of v (destroys order).
+double MedianOf(double* v, int n) {
+  std::nth_element(v, v + n / 2, v + n);
+  double m = v[n / 2];
+  if (n % 2 == 0) m = 0.5 * (m + *std::max_element(v, v + n / 2));
+  return m;
+}
+
+}  // namespace
+
+void Unwrap(std::span<double> x, double period) {
+  double offset = 0;
+  double prev = std::numeric_limits<double>::quiet_NaN();
+  for (double& v : x) {
+    if (!std::isfinite(v)) continue;
+    double raw = v;
+    if (std::isfinite(prev)) {
+      double d = raw + offset - prev;
+      // Bring the step into (-period/2, period/2]; a real step that large is impossible at
+      // video rates, a wrap-around is certain.
+      offset -= period * std::round(d / period);
+    }
+    v = raw + offset;
+    prev = v;
+  }
+}
+
+void FillGaps(std::span<double> x, int max_gap, bool causal) {
+  const int n = static_cast<int>(x.size());
+  if (max_gap <= 0) return;
+  int last = -1;  // index of the last finite sample
+  for (int i = 0; i < n; ++i) {
+    if (std::isfinite(x[i])) {
+      if (!causal && last >= 0 && i - last - 1 > 0 && i - last - 1 <= max_gap) {
+        const double a = x[last], b = x[i];
+        for (int k = last + 1; k < i; ++k) {
+          const double t = static_cast<double>(k - last) / (i - last);
+          x[k] = a + t * (b - a);
+        }
+      }
+      last = i;
+    } else if (causal && last >= 0 && i - last <= max_gap) {
+      x[i] = x[last];
+      // `last` stays the original finite sample, so the hold lasts max_gap samples at most.
+    }
+  }
+}
+
+int Hampel(std::span<double> x, int half_window, double n_sigmas, bool causal) {
+  const int n = static_cast<int>(x.size());
+  if (half_window <= 0 || n == 0) return 0;
+  // The decision uses the input values, not already-corrected ones, so a copy is kept.
+  std::vector<double> in(x.begin(), x.end());
+  std::vector<double> win(2 * half_window + 1), dev(2 * half_window + 1);
+  constexpr double kMadToSigma = 1.4826;  // MAD of a normal distribution is 0.6745 sigma
+  int replaced = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(in[i])) continue;
+    const int lo = causal ? i - 2 * half_window : i - half_window;
+    const int hi = causal ? i : i + half_window;
+    int m = 0;
+    for (int k = std::max(lo, 0); k <= std::min(hi, n - 1); ++k) {
+      if (std::isfinite(in[k])) win[m++] = in[k];
+    }
+    if (m < 3) continue;
+    const double med = MedianOf(win.data(), m);
+    for (int k = 0; k < m; ++k) dev[k] = std::abs(win[k] - med);
+    const double mad = MedianOf(dev.data(), m);
+    if (std::abs(in[i] - med) > n_sigmas * kMadToSigma * mad && mad > 0) {
+      // Offline the centred median is the local level. A trailing median lags a moving signal
+      // by half a window, so live the previous (already cleaned) sample is the better guess.
+      x[i] = (causal && i > 0 && std::isfinite(x[i - 1])) ? x[i - 1] : med;
+      ++replaced;
+    }
+  }
+  return replaced;
+}
+
+std::vector<Biquad> DesignButterworthLowPass(int order, double cutoff_hz, double fs_hz) {
+  MK_CHECK(order >= 1 && order <= 8) << "order " << order;
+  MK_CHECK(cutoff_hz > 0 && cutoff_hz < fs_hz / 2) << cutoff_hz << " Hz at fs " << fs_hz;
+  // Prewarp: the bilinear transform maps analog w to digital 2*atan(w/(2 fs)), so the analog
+  // prototype cutoff 2 fs tan(pi fc / fs) lands exactly on fc.
+  const double k = 2.0 * fs_hz;
+  const double wa = k * std::tan(kPi * cutoff_hz / fs_hz);
+  std::vector<Biquad> sections;
+  // Analog poles wa * exp(j pi (2m + N + 1) / (2N)), m = 0..N-1, in the left half plane;
+  // conjugate pairs m and N-1-m make one real section each.
+  for (int m = 0; m < order / 2; ++m) {
+    const double theta = kPi * (2.0 * m + order + 1) / (2.0 * order);
+    const std::complex<double> p = wa * std::polar(1.0, theta);
+    // Bilinear: z = (k + p) / (k - p); zeros of a low-pass all go to z = -1.
+    const std::complex<double> z = (k + p) / (k - p);
+    Biquad s;
+    s.a1 = -2.0 * z.real();
+    s.a2 = std::norm(z);
+    const double gain = (1.0 + s.a1 + s.a2) / 4.0;  // DC gain 1: H(1) = 4 g / (1 + a1 + a2)
+    s.b0 = gain;
+    s.b1 = 2.0 * gain;
+    s.b2 = gain;
+    sections.push_back(s);
+  }
+  if (order % 2 == 1) {  // real pole at -wa
+    const double z = (k - wa) / (k + wa);
+    Biquad s;
+    s.a1 = -z;
+    s.a2 = 0;
+    const double gain = (1.0 - z) / 2.0;
+    s.b0 = gain;
+    s.b1 = gain;
+    s.b2 = 0;
+    sections.push_back(s);
+  }
+  return sections;
+}
+
+double ZeroPhaseDesignCutoffHz(int order, double cutoff_hz, double fs_hz) {
+  // Single pass |H|^2 = 1 / (1 + (W/Wc)^(2N)) in the prewarped variable W = tan(pi f / fs).
+  // Forward-backward gives |H|^2; we want it 1/sqrt(2) at fc: (Wf/Wc)^(2N) = sqrt(2) - 1.
+  const double w = std::tan(kPi * cutoff_hz / fs_hz);
+  const double wc = w / std::pow(std::sqrt(2.0) - 1.0, 1.0 / (2.0 * order));
+  return std::atan(wc) * fs_hz / kPi;
+}
+
+void FilterForward(std::span<const Biquad> sections, std::span<double> x) {
+  if (x.empty()) return;
+  for (const Biquad& s : sections) {
+    // Steady state for a constant input x[0]: y = g x0 with g the DC gain (1 by design).
+    const double x0 = x[0];
+    const double g = (s.b0 + s.b1 + s.b2) / (1.0 + s.a1 + s.a2);
+    const double y0 = g * x0;
+    double z1 = y0 - s.b0 * x0;
+    double z2 = s.b2 * x0 - s.a2 * y0;
+    for (double& v : x) {
+      const double in = v;
+      const double y = s.b0 * in + z1;
+      z1 = s.b1 * in - s.a1 * y + z2;
+      z2 = s.b2 * in - s.a2 * y;
+      v = y;
+    }
+  }
+}
+
+bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double fs_hz) {
+  if (cutoff_hz >= 0.49 * fs_hz) return false;
+  const double design = ZeroPhaseDesignCutoffHz(order, cutoff_hz, fs_hz);
+  if (design >= 0.49 * fs_hz) return false;
+  const std::vector<Biquad> sections = DesignButterworthLowPass(order, design, fs_hz);
+  // Padding: six periods of the cutoff, so the start-up transient (the state starts at the
+  // steady state of a constant, not of the local trend) has died out before the data begins;
+  // at least 3 * (order + 1) samples as is customary, and at most the run length - 1.
+  const int pad_wanted = std::max(3 * (order + 1), static_cast<int>(6.0 * fs_hz / cutoff_hz));
+  std::vector<double> buf;
+  ForEachFiniteRun(x, [&](size_t b, size_t e) {
+    const int n = static_cast<int>(e - b);
+    if (n < 4) return;
+    const int pad = std::min(pad_wanted, n - 1);
+    buf.resize(n + 2 * pad);
+    const double first = x[b], last = x[e - 1];
+    // Odd reflection about the end points keeps the value and the slope continuous.
+    for (int i = 0; i < pad; ++i) buf[i] = 2 * first - x[b + pad - i];
+    for (int i = 0; i < n; ++i) buf[pad + i] = x[b + i];
+    for (int i = 0; i < pad; ++i) buf[pad + n + i] = 2 * last - x[e - 2 - i];
+    FilterForward(sections, buf);
+    FilterBackward(sections, buf);
+    for (int i = 0; i < n; ++i) x[b + i] = buf[pad + i];
+  });
+  return true;
+}
+
+void OneEuro(std::span<double> x, double fs_hz, const OneEuroParams& p) {
+  const double dt = 1.0 / fs_hz;
+  auto alpha = [dt](double cutoff) {
+    const double tau = 1.0 / (2.0 * kPi * cutoff);
+    return 1.0 / (1.0 + tau / dt);
+  };
+  const double a_d = alpha(p.d_cutoff_hz);
+  bool started = false;
+  double prev = 0, dprev = 0;
+  for (double& v : x) {
+    if (!std::isfinite(v)) {
+      started = false;
+      continue;
+    }
+    if (!started) {
+      prev = v;
+      dprev = 0;
+      started = true;
+      continue;
+    }
+    const double dx = (v - prev) / dt;
+    dprev += a_d * (dx - dprev);
+    const double cutoff = p.min_cutoff_hz + p.beta * std::abs(dprev) / p.speed_scale;
+    prev += alpha(cutoff) * (v - prev);
+    v = prev;
+  }
+}
+
+void Smooth(std::span<double> x, double fs_hz, bool causal, int order, double cutoff_hz,
+            const OneEuroParams& one_euro) {
+  if (causal) {
+    OneEuro(x, fs_hz, one_euro);
+  } else {
+    ZeroPhaseLowPass(x, order, cutoff_hz, fs_hz);
+  }
+}
+
+namespace {
+
+// Weights w[k] such that sum_k w[k] x[k] is the deriv-th derivative at window position t0 of
+// the degree-`poly` least-squares polynomial through x[0..window-1] (unit sample spacing).
+std::vector<double> SavGolWeights(int window, int poly, int deriv, int t0) {
+  Eigen::MatrixXd a(window, poly + 1);
+  for (int k = 0; k < window; ++k) {
+    const double t = k - t0;  // centre the polynomial on t0 for conditioning
+    double pw = 1;
+    for (int j = 0; j <= poly; ++j) {
+      a(k, j) = pw;
+      pw *= t;
+    }
+  }
+  // Coefficients c = (A^T A)^-1 A^T x; the derivative at t = 0 is deriv! * c[deriv].
+  const Eigen::MatrixXd pinv = (a.transpose() * a).ldlt().solve(a.transpose());
+  double fact = 1;
+  for (int j = 2; j <= deriv; ++j) fact *= j;
+  std::vector<double> w(window);
+  for (int k = 0; k < window; ++k) w[k] = fact * pinv(deriv, k);
+  return w;
+}
+
+}  // namespace
+
+std::vector<double> SavGolDerivative(std::span<const double> x, double fs_hz, int deriv, int window,
+                                     int poly, bool causal) {
+  MK_CHECK(window % 2 == 1 && window > poly && deriv <= poly) << window << " " << poly;
+  const size_t n = x.size();
+  std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
+  const double unit = std::pow(fs_hz, deriv);
+  // Weight sets per (window, reference position), computed once per call.
+  std::vector<std::vector<double>> cache;
+  int cache_window = -1;
+  auto weights_for = [&](int w, int t0) -> const std::vector<double>& {
+    if (w != cache_window) {
+      cache.assign(w, {});
+      cache_window = w;
+    }
+    if (cache[t0].empty()) cache[t0] = SavGolWeights(w, poly, deriv, t0);
+    return cache[t0];
+  };
+  ForEachFiniteRun(x, [&](size_t b, size_t e) {
+    const int len = static_cast<int>(e - b);
+    if (len < poly + 2) return;
+    // Short runs use the largest odd window that fits.
+    int w = std::min(window, len % 2 == 1 ? len : len - 1);
+    if (w <= poly) return;
+    const int half = w / 2;
+    for (int i = 0; i < len; ++i) {
+      int start;
+      if (causal) {
+        start = i - (w - 1);
+        if (start < 0) start = 0;                 // first samples: the window cannot end at i yet
+        if (i < w - 1 && i < poly + 1) continue;  // too few past samples for a fit
+        if (i < w - 1) {
+          // Growing window ending at i: fit on samples 0..i only.
+          const int wi = i + 1;
+          const std::vector<double> ww = SavGolWeights(wi, std::min(poly, wi - 1), deriv, i);
+          if (deriv > std::min(poly, wi - 1)) continue;
+          double acc = 0;
+          for (int k = 0; k < wi; ++k) acc += ww[k] * x[b + k];
+          out[b + i] = acc * unit;
+          continue;
+        }
+      } else {
+        start = std::clamp(i - half, 0, len - w);
+      }
+      const std::vector<double>& ww = weights_for(w, i - start);
+      double acc = 0;
+      for (int k = 0; k < w; ++k) acc += ww[k] * x[b + start + k];
+      out[b + i] = acc * unit;
+    }
+  });
+  return out;
+}
+
+}  // namespace monokin::kinematics

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/kinematics/filters.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <random>
+
+namespace monokin::kinematics {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::vector<double> Sine(int n, double fs, double f, double amp, double phase = 0) {
+  std::vector<double> x(n);
+  for (int i = 0; i < n; ++i) x[i] = amp * std::sin(2 * kPi * f * i / fs + phase);
+  return x;
+}
+
+// Amplitude of the f-Hz component over the middle half of x (least squares on sin/cos).
+double AmplitudeAt(const std::vector<double>& x, double fs, double f) {
+  const int n = static_cast<int>(x.size());
+  double ss = 0, sc = 0, cc = 0, xs = 0, xc = 0;
+  for (int i = n / 4; i < 3 * n / 4; ++i) {
+    const double s = std::sin(2 * kPi * f * i / fs), c = std::cos(2 * kPi * f * i / fs);
+    ss += s * s;
+    cc += c * c;
+    sc += s * c;
+    xs += x[i] * s;
+    xc += x[i] * c;
+  }
+  const double det = ss * cc - sc * sc;
+  const double a = (xs * cc - xc * sc) / det, b = (xc * ss - xs * sc) / det;
+  return std::hypot(a, b);
+}
+
+TEST(Unwrap, RemovesWrapAroundsAndKeepsNaN) {
+  std::vector<double> x = {170, 179, -179, -170, kNaN, 175, -175};
+  Unwrap(x, 360);
+  EXPECT_DOUBLE_EQ(x[2], 181);
+  EXPECT_DOUBLE_EQ(x[3], 190);
+  EXPECT_TRUE(std::isnan(x[4]));
+  EXPECT_DOUBLE_EQ(x[5], 175);  // nearest to 190 modulo 360
+  EXPECT_DOUBLE_EQ(x[6], 185);
+}
+
+TEST(FillGaps, LinearUpToMaxGapOffline) {
+  std::vector<double> x = {kNaN, 0, kNaN, kNaN, 3, kNaN, kNaN, kNaN, kNaN, 8};
+  FillGaps(x, 3, /*causal=*/false);
+  EXPECT_TRUE(std::isnan(x[0]));
+  EXPECT_DOUBLE_EQ(x[2], 1);
+  EXPECT_DOUBLE_EQ(x[3], 2);
+  EXPECT_TRUE(std::isnan(x[5]));  // gap of 4 > 3
+}
+
+TEST(FillGaps, CausalHoldsLastValue) {
+  std::vector<double> x = {1, kNaN, kNaN, kNaN, 5};
+  FillGaps(x, 2, /*causal=*/true);
+  EXPECT_DOUBLE_EQ(x[1], 1);
+  EXPECT_DOUBLE_EQ(x[2], 1);
+  EXPECT_TRUE(std::isnan(x[3]));
+}
+
+TEST(Hampel, RemovesSpikesKeepsSignal) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> noise(0, 0.01);
+  for (bool causal : {false, true}) {
+    std::vector<double> clean = Sine(300, 30, 0.25, 1.0);
+    std::vector<double> x = clean;
+    for (double& v : x) v += noise(rng);
+    const std::vector<int> spikes = {40, 77, 150, 151, 220};
+    for (int s : spikes) x[s] += 3.0;
+    const int replaced = Hampel(x, 4, 3.0, causal);
+    EXPECT_GE(replaced, static_cast<int>(spikes.size()));
+    // Offline: the centred median; live: the previous sample (one step of the sine, ~0.05).
+    for (int s : spikes) EXPECT_NEAR(x[s], clean[s], 0.1) << "sample " << s << " " << causal;
+  }
+}
+
+TEST(Filters, ConstantsPassUnchanged) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> value(-1000, 1000);
+  for (int trial = 0; trial < 20; ++trial) {
+    const double c = value(rng);
+    for (int order : {1, 2, 3, 4, 6}) {
+      std::vector<double> x(97, c);
+      ZeroPhaseLowPass(x, order, 6, 30);
+      for (double v : x) ASSERT_NEAR(v, c, 1e-9 * std::max(1.0, std::abs(c)));
+    }
+    std::vector<double> y(60, c);
+    OneEuro(y, 30, {});
+    for (double v : y) ASSERT_DOUBLE_EQ(v, c);
+    std::vector<double> h(60, c);
+    EXPECT_EQ(Hampel(h, 3, 3, false), 0);
+    for (bool causal : {false, true}) {
+      const std::vector<double> d0 = SavGolDerivative(h, 30, 0, 9, 3, causal);
+      const std::vector<double> d1 = SavGolDerivative(h, 30, 1, 9, 3, causal);
+      // Causal: the first poly + 1 samples have too little past for a cubic fit (NaN).
+      for (size_t i = causal ? 4 : 0; i < h.size(); ++i) {
+        ASSERT_NEAR(d0[i], c, 1e-8 * std::max(1.0, std::abs(c)));
+        ASSERT_NEAR(d1[i], 0, 1e-7 * std::max(1.0, std::abs(c)));
+      }
+    }
+  }
+}
+
+// Single pass: -3 dB at the design cutoff, measured on the filtered sine.
+TEST(Butterworth, SinglePassMinus3dBAtCutoff) {
+  for (int order : {2, 4}) {
+    for (double fs : {30.0, 60.0, 240.0}) {
+      const double fc = 6;
+      const std::vector<Biquad> s = DesignButterworthLowPass(order, fc, fs);
+      std::vector<double> x = Sine(static_cast<int>(fs * 40), fs, fc, 1.0);
+      FilterForward(s, x);
+      const double db = 20 * std::log10(AmplitudeAt(x, fs, fc));
+      EXPECT_NEAR(db, -3.0103, 0.1) << "order " << order << " fs " << fs;
+    }
+  }
+}
+
+// The documented cutoff of ZeroPhaseLowPass is that of the forward-backward result.
+TEST(Butterworth, ZeroPhaseMinus3dBAtCutoffAndNoPhaseShift) {
+  for (int order : {2, 4}) {
+    for (double fs : {30.0, 60.0, 100.0}) {
+      for (double fc : {3.0, 6.0, 10.0}) {
+        std::vector<double> x = Sine(static_cast<int>(fs * 40), fs, fc, 1.0);
+        ASSERT_TRUE(ZeroPhaseLowPass(x, order, fc, fs));
+        const double db = 20 * std::log10(AmplitudeAt(x, fs, fc));
+        EXPECT_NEAR(db, -3.0103, 0.1) << "order " << order << " fs " << fs << " fc " << fc;
+        // Zero phase: the output is the input scaled (correlation with cos part is ~0).
+        const std::vector<double> ref = Sine(static_cast<int>(fs * 40), fs, fc, 1.0);
+        double num = 0, den = 0;
+        for (size_t i = x.size() / 4; i < 3 * x.size() / 4; ++i) {
+          num += x[i] * ref[i];
+          den += ref[i] * ref[i];
+        }
+        EXPECT_NEAR(num / den, std::pow(10, -3.0103 / 20), 0.02);
+      }
+    }
+  }
+}
+
+TEST(Butterworth, PassbandAndStopband) {
+  const double fs = 30;
+  std::vector<double> low = Sine(1200, fs, 1.0, 1.0);
+  std::vector<double> high = Sine(1200, fs, 12.0, 1.0);
+  ZeroPhaseLowPass(low, 4, 6, fs);
+  ZeroPhaseLowPass(high, 4, 6, fs);
+  EXPECT_NEAR(AmplitudeAt(low, fs, 1.0), 1.0, 1e-3);
+  EXPECT_LT(AmplitudeAt(high, fs, 12.0), 0.01);
+}
+
+TEST(Butterworth, EdgesFollowTrendAndNaNSplitsRuns) {
+  // A ramp must survive to the very ends (odd reflection keeps slope), within 1e-6.
+  std::vector<double> x(100);
+  for (int i = 0; i < 100; ++i) x[i] = 0.5 * i;
+  x[50] = kNaN;
+  ZeroPhaseLowPass(x, 4, 6, 30);
+  EXPECT_TRUE(std::isnan(x[50]));
+  for (int i = 0; i < 100; ++i) {
+    if (i != 50) {
+      EXPECT_NEAR(x[i], 0.5 * i, 1e-5) << i;
+    }
+  }
+}
+
+// Derivatives of sines at 30 fps with the default 5-sample cubic window (0.15 s). The fit
+// flattens curvature, so acceleration is biased low as frequency rises. Stated tolerances, as
+// a fraction of the peak derivative: interior velocity 1 % (<= 2 Hz); interior acceleration
+// 2 % (<= 1 Hz), 7 % (2 Hz); the first/last 2 samples (one-sided fits) velocity 4 %,
+// acceleration 5 % (<= 1 Hz), 25 % (2 Hz).
+TEST(SavGol, DerivativesOfSines) {
+  const double fs = 30;
+  for (double f : {0.5, 1.0, 2.0}) {
+    const std::vector<double> x = Sine(300, fs, f, 2.0, 0.3);
+    const std::vector<double> v = SavGolDerivative(x, fs, 1, 5, 3, false);
+    const std::vector<double> a = SavGolDerivative(x, fs, 2, 5, 3, false);
+    const double w = 2 * kPi * f;
+    for (int i = 0; i < 300; ++i) {
+      const double t = i / fs;
+      const bool edge = i < 2 || i >= 298;
+      const double tol_v = edge ? 0.04 : 0.01;
+      const double tol_a = edge ? (f > 1 ? 0.25 : 0.05) : (f > 1 ? 0.07 : 0.02);
+      EXPECT_NEAR(v[i], 2 * w * std::cos(w * t + 0.3), tol_v * 2 * w) << f << " Hz i=" << i;
+      EXPECT_NEAR(a[i], -2 * w * w * std::sin(w * t + 0.3), tol_a * 2 * w * w)
+          << f << " Hz i=" << i;
+    }
+  }
+}
+
+// Polynomials of degree <= poly are differentiated exactly, offline and causal.
+TEST(SavGol, ExactOnPolynomials) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> coef(-2, 2);
+  for (int trial = 0; trial < 20; ++trial) {
+    const double c0 = coef(rng), c1 = coef(rng), c2 = coef(rng), c3 = coef(rng);
+    const double fs = 25;
+    std::vector<double> x(80);
+    for (int i = 0; i < 80; ++i) {
+      const double t = i / fs;
+      x[i] = c0 + c1 * t + c2 * t * t + c3 * t * t * t;
+    }
+    for (bool causal : {false, true}) {
+      const std::vector<double> v = SavGolDerivative(x, fs, 1, 9, 3, causal);
+      const std::vector<double> a = SavGolDerivative(x, fs, 2, 9, 3, causal);
+      for (int i = causal ? 4 : 0; i < 80; ++i) {
+        const double t = i / fs;
+        ASSERT_NEAR(v[i], c1 + 2 * c2 * t + 3 * c3 * t * t, 1e-7) << i << " causal " << causal;
+        ASSERT_NEAR(a[i], 2 * c2 + 6 * c3 * t, 1e-5) << i << " causal " << causal;
+      }
+    }
+  }
+}
+
+TEST(OneEuro, SmoothsNoiseAndFollowsSteps) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> noise(0, 1.0);
+  std::vector<double> x(300);
+  for (int i = 0; i < 300; ++i) x[i] = (i < 150 ? 0 : 100) + noise(rng);
+  std::vector<double> y = x;
+  OneEuro(y, 30, {.min_cutoff_hz = 1.0, .beta = 0.5, .d_cutoff_hz = 1.0, .speed_scale = 10});
+  double var_in = 0, var_out = 0;
+  for (int i = 50; i < 150; ++i) {
+    var_in += x[i] * x[i];
+    var_out += y[i] * y[i];
+  }
+  EXPECT_LT(var_out, 0.25 * var_in);  // jitter at rest reduced
+  EXPECT_NEAR(y[165], 100, 5);        // follows the step within half a second
+}
+
+}  // namespace
+}  // namespace monokin::kinematics
