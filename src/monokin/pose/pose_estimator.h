@@ -6,12 +6,12 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core/mat.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <opencv2/core/mat.hpp>
 
 #include "monokin/core/status.h"
 #include "monokin/core/types.h"
@@ -19,10 +19,16 @@
 namespace monokin::pose {
 
 struct PoseOptions {
-  std::string model = "full";   // "lite" | "full" | "heavy" | "none"
-  std::string models_dir;       // folder with the .tflite files; empty = search the defaults
-  float min_presence = 0.5f;    // below this the pose is dropped and the region re-seeded
-  int threads = 1;              // inference threads per landmark run
+  std::string model = "full";  // "lite" | "full" | "heavy" | "none"
+  std::string models_dir;      // folder with the .tflite files; empty = search the defaults
+  float min_presence = 0.5f;   // below this the pose is dropped and the region re-seeded
+  int threads = 1;             // inference threads per landmark run
+  // A track without a usable previous pose gets an upright square region of side
+  // max(box w, h) * box_scale around its box centre ...
+  float box_scale = 1.5f;
+  // ... which the BlazePose detector, run on that square, refines into MediaPipe's own
+  // rotated region when it finds a person whose hip centre lies in the box.
+  bool seed_with_detector = true;
   Status Validate() const;
 };
 void to_json(nlohmann::json& j, const PoseOptions& o);
@@ -34,9 +40,8 @@ class PoseEstimator {
  public:
   virtual ~PoseEstimator() = default;
   // One entry per element of `people`, in the same order; std::nullopt where no pose was found.
-  virtual Result<std::vector<std::optional<PersonPose>>> Estimate(const cv::Mat& bgr,
-                                                                  const FrameInfo& frame,
-                                                                  std::span<const Track> people) = 0;
+  virtual Result<std::vector<std::optional<PersonPose>>> Estimate(
+      const cv::Mat& bgr, const FrameInfo& frame, std::span<const Track> people) = 0;
   // Model files loaded (for checksums in run.json).
   virtual std::vector<std::string> model_paths() const = 0;
 };
