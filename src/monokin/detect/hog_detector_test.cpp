@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/detect/hog_detector.h"
+
+#include <gtest/gtest.h>
+
+#include "monokin/detect/vtest_frames.h"
+
+namespace monokin::detect {
+namespace {
+
+DetectorOptions HogOptions(float min_score) {
+  DetectorOptions o;
+  o.backend = "hog";
+  o.min_score = min_score;
+  return o;
+}
+
+void ExpectWellFormed(const std::vector<Detection>& people, const cv::Mat& img, float min_score) {
+  for (size_t i = 0; i < people.size(); ++i) {
+    const BoxPx& b = people[i].box;
+    EXPECT_GE(b.x, 0);
+    EXPECT_GE(b.y, 0);
+    EXPECT_GT(b.w, 0);
+    EXPECT_GT(b.h, 0);
+    EXPECT_LE(b.x + b.w, img.cols + 1e-3f);
+    EXPECT_LE(b.y + b.h, img.rows + 1e-3f);
+    EXPECT_GE(people[i].score, min_score);
+    EXPECT_LE(people[i].score, 1.0f);
+    EXPECT_EQ(people[i].class_id, 0);
+    if (i > 0) {
+      EXPECT_GE(people[i - 1].score, people[i].score);
+    }
+  }
+}
+
+TEST(HogDetectorTest, MarginMapsToScoreMonotonicallyAroundOneHalf) {
+  EXPECT_FLOAT_EQ(detail::HogMarginToScore(0.0), 0.5f);
+  EXPECT_LT(detail::HogMarginToScore(-0.5), detail::HogMarginToScore(0.5));
+  EXPECT_GT(detail::HogMarginToScore(-50), 0.0f - 1e-9f);
+  EXPECT_LE(detail::HogMarginToScore(50), 1.0f);
+}
+
+TEST(HogDetectorTest, FindsSeveralPeopleOnVtestFrame100) {
+  const cv::Mat frame = testing::ReadVtestFrame(100);
+  if (frame.empty()) GTEST_SKIP() << "install opencv-doc for " << testing::kVtestPath;
+  auto det = MakeDetector(HogOptions(0.3f));
+  ASSERT_TRUE(det.ok()) << det.status().ToString();
+  auto people = (*det)->Detect(frame);
+  ASSERT_TRUE(people.ok()) << people.status().ToString();
+  // Frame 100 shows 8 walkers 60-90 px tall (YOLOX finds 7); HOG finds them and some clutter.
+  EXPECT_GE(people->size(), 3u);
+  EXPECT_LE(people->size(), 25u);
+  ExpectWellFormed(*people, frame, DetectorOptions{}.min_score);
+}
+
+TEST(HogDetectorTest, FindsNobodyOnABlankImage) {
+  auto det = MakeDetector(HogOptions(0.3f));
+  ASSERT_TRUE(det.ok());
+  for (int grey : {0, 128, 255}) {
+    const cv::Mat blank(576, 768, CV_8UC3, cv::Scalar::all(grey));
+    auto people = (*det)->Detect(blank);
+    ASSERT_TRUE(people.ok());
+    EXPECT_TRUE(people->empty()) << "grey " << grey;
+  }
+}
+
+TEST(HogDetectorTest, RejectsAnEmptyOrGreyscaleImage) {
+  auto det = MakeDetector(HogOptions(0.3f));
+  ASSERT_TRUE(det.ok());
+  EXPECT_EQ((*det)->Detect(cv::Mat()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*det)->Detect(cv::Mat(200, 100, CV_8UC1, cv::Scalar(0))).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(HogDetectorTest, HigherMinScoreKeepsExactlyTheConfidentPart) {
+  // Greedy NMS never lets a weaker box suppress a stronger one, so raising min_score must
+  // return the loose result's detections at or above the new threshold, unchanged.
+  const cv::Mat frame = testing::ReadVtestFrame(100);
+  if (frame.empty()) GTEST_SKIP() << "install opencv-doc for " << testing::kVtestPath;
+  auto loose = MakeDetector(HogOptions(0.3f));
+  auto strict = MakeDetector(HogOptions(0.6f));
+  ASSERT_TRUE(loose.ok() && strict.ok());
+  auto a = (*loose)->Detect(frame);
+  auto b = (*strict)->Detect(frame);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<Detection> expected;
+  for (const Detection& d : *a) {
+    if (d.score >= 0.6f) expected.push_back(d);
+  }
+  ASSERT_EQ(b->size(), expected.size());
+  EXPECT_LT(b->size(), a->size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ((*b)[i].box, expected[i].box);
+    EXPECT_EQ((*b)[i].score, expected[i].score);
+  }
+}
+
+}  // namespace
+}  // namespace monokin::detect
