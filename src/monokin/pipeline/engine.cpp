@@ -269,6 +269,7 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
         {"latency_ms", {{"p50", report.latency_p50_ms}, {"p95", report.latency_p95_ms}}},
         {"stages", report.stages}}},
       {"outputs", outputs ? outputs->files() : std::vector<std::string>{}},
+      {"video_codec", outputs ? outputs->video_codec_used() : std::string()},
   };
 }
 
