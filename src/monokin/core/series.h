@@ -115,6 +115,17 @@ struct GaitSummary {
   std::vector<GaitEvent> events;  // in time order
 };
 
+// Cleaned 3D marker trajectories (for .trc files and 3D views).
+struct MarkerSeries {
+  std::vector<std::string> names;  // marker names (BlazePose keypoint names)
+  std::string units = "m";         // "m", or "px" when no metric scale was found
+  std::string source;              // "world+image" (world landmarks placed at the 2D hip
+                                   // track), "image" (2D only, z = 0)
+  // xyz[(sample * names.size() + marker) * 3 + axis]; x right, y up, z towards the camera.
+  // NaN where unknown.
+  std::vector<double> xyz;
+};
+
 // Everything kinematics computes for one athlete.
 struct AthleteKinematics {
   TrackId id = -1;
@@ -124,6 +135,11 @@ struct AthleteKinematics {
   bool causal = false;  // true when computed with causal (live) filters
   ScaleInfo scale;
   std::vector<KinematicSignal> signals;
+  MarkerSeries markers;
+  double facing = 1;             // +1 athlete faces image right, -1 left (2D angle signs)
+  double facing_confidence = 0;  // 0..1; near 0 in a frontal view
+  int swaps_repaired = 0;        // frames x limb groups whose left/right labels were swapped
+  int outliers_replaced = 0;     // samples replaced by the Hampel filter
   RepetitionSummary repetitions;
   GaitSummary gait;
 

@@ -22,6 +22,23 @@ struct SagittalPose {
   double wrist_deg[2] = {0, 0};
 };
 
+// A running-like pose at gait phase `phase_rad` (one stride = 2 pi): legs and arms swing in
+// opposition.
+inline SagittalPose RunningPose(double phase_rad) {
+  SagittalPose p;
+  p.trunk_lean_deg = 8;
+  for (int side = 0; side < 2; ++side) {
+    const double ph = phase_rad + (side ? std::numbers::pi : 0.0);
+    p.hip_deg[side] = 20 + 40 * std::sin(ph);
+    p.knee_deg[side] = 55 + 45 * std::sin(ph + 1.2);
+    p.ankle_deg[side] = 5 + 15 * std::sin(ph - 0.5);
+    p.shoulder_deg[side] = 10 - 35 * std::sin(ph);
+    p.elbow_deg[side] = 90 + 10 * std::sin(ph);
+    p.wrist_deg[side] = 5;
+  }
+  return p;
+}
+
 // World skeleton in metres (x right = forward, y down, z to camera), mid-hip at `hip` .
 // Segment lengths are the usual fractions of stature (Drillis & Contini).
 inline Skeleton MakeSagittalWorld(const SagittalPose& p, double height_m, Vec3 hip = {}) {

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/kinematics/swap.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace monokin::kinematics {
+namespace {
+
+constexpr std::array<int, 2> kTorso = {bp::kLeftShoulder, bp::kLeftHip};
+constexpr std::array<int, 5> kArms = {bp::kLeftElbow, bp::kLeftWrist, bp::kLeftPinky,
+                                      bp::kLeftIndex, bp::kLeftThumb};
+constexpr std::array<int, 4> kLegs = {bp::kLeftKnee, bp::kLeftAnkle, bp::kLeftHeel, bp::kLeftToe};
+
+double Dist2D(Vec3 a, Vec3 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+bool HasPair(const Skeleton& s, int l) {
+  return std::isfinite(s[l].x) && std::isfinite(s[l + 1].x);
+}
+
+// Cost of labelling frame c with state sc given frames a, b (states sa, sb) before it: how far
+// each keypoint lands from its constant-velocity prediction. Using velocity matters: with
+// positions alone, two legs passing each other "bounce" (swap) at no cost. Frames are at
+// sample times ta < tb < tc. Pairs missing in any of the frames do not count.
+double Transition(const Skeleton& a, int sa, double ta, const Skeleton& b, int sb, double tb,
+                  const Skeleton& c, int sc, double tc, std::span<const int> ls) {
+  const double r = (tc - tb) / (tb - ta);
+  double cost = 0;
+  for (int l : ls) {
+    if (!HasPair(a, l) || !HasPair(b, l) || !HasPair(c, l)) continue;
+    for (int side = 0; side < 2; ++side) {
+      const Vec3 pa = a[l + (side ^ sa)], pb = b[l + (side ^ sb)], pc = c[l + (side ^ sc)];
+      const Vec3 pred = pb + r * (pb - pa);
+      cost += Dist2D(pc, pred);
+    }
+  }
+  return cost;
+}
+
+// Median trunk length (shoulder mid to hip mid), the unit of the swap penalty.
+double TrunkScale(std::span<const Skeleton> frames) {
+  std::vector<double> v;
+  for (const Skeleton& s : frames) {
+    const double d = Dist2D(Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]),
+                            Mid(s[bp::kLeftHip], s[bp::kRightHip]));
+    if (std::isfinite(d) && d > 0) v.push_back(d);
+  }
+  if (v.empty()) return 1.0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+std::span<const int> LeftKeypointsOf(LimbGroup g) {
+  switch (g) {
+    case LimbGroup::kTorso:
+      return kTorso;
+    case LimbGroup::kArms:
+      return kArms;
+    case LimbGroup::kLegs:
+      return kLegs;
+  }
+  return {};
+}
+
+std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
+  const size_t n = image.size();
+  std::vector<bool> swapped(n * kNumLimbGroups, false);
+  // Penalty per swapped frame: 2 % of the trunk per keypoint pair. Small against a real swap
+  // (which costs about twice the left-right separation per pair every frame it lasts), large
+  // enough that when both labellings fit equally (limbs crossing) the model's labels stay.
+  const double unit = 0.02 * TrunkScale(image);
+  for (int g = 0; g < kNumLimbGroups; ++g) {
+    const std::span<const int> ls = LeftKeypointsOf(static_cast<LimbGroup>(g));
+    const double penalty = unit * static_cast<double>(ls.size());
+    // Frames that carry at least one pair of this group; the others are skipped.
+    std::vector<size_t> idx;
+    for (size_t t = 0; t < n; ++t) {
+      if (std::any_of(ls.begin(), ls.end(), [&](int l) { return HasPair(image[t], l); })) {
+        idx.push_back(t);
+      }
+    }
+    if (idx.empty()) continue;
+    const size_t m = idx.size();
+    if (m < 3) continue;
+    // States (previous label, current label) = 2 * prev + cur; label 1 = swapped.
+    std::vector<std::array<double, 4>> cost(m);
+    std::vector<std::array<int, 4>> from(m);  // label of the frame before the previous one
+    for (int st = 0; st < 4; ++st) cost[1][st] = penalty * ((st >> 1) + (st & 1));
+    for (size_t k = 2; k < m; ++k) {
+      const Skeleton& fa = image[idx[k - 2]];
+      const Skeleton& fb = image[idx[k - 1]];
+      const Skeleton& fc = image[idx[k]];
+      const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
+                   tc = static_cast<double>(idx[k]);
+      for (int st = 0; st < 4; ++st) {
+        const int sb = st >> 1, sc = st & 1;
+        double best = 0;
+        int best_sa = -1;
+        for (int sa = 0; sa < 2; ++sa) {
+          const double c =
+              cost[k - 1][2 * sa + sb] + Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls);
+          if (best_sa < 0 || c < best) {
+            best = c;
+            best_sa = sa;
+          }
+        }
+        cost[k][st] = best + (sc ? penalty : 0.0);
+        from[k][st] = best_sa;
+      }
+      if (causal) {
+        const auto it = std::min_element(cost[k].begin(), cost[k].end());
+        swapped[idx[k] * kNumLimbGroups + g] = ((it - cost[k].begin()) & 1) != 0;
+      }
+    }
+    if (causal) continue;  // the first two frames keep the model's labels
+    int st = static_cast<int>(std::min_element(cost[m - 1].begin(), cost[m - 1].end()) -
+                              cost[m - 1].begin());
+    for (size_t k = m - 1; k >= 1; --k) {
+      swapped[idx[k] * kNumLimbGroups + g] = (st & 1) != 0;
+      if (k == 1) {
+        swapped[idx[0] * kNumLimbGroups + g] = (st >> 1) != 0;
+        break;
+      }
+      st = 2 * from[k][st] + (st >> 1);
+    }
+  }
+  return swapped;
+}
+
+}  // namespace monokin::kinematics
