@@ -70,10 +70,14 @@ Status DetectorOptions::Validate() const {
 }
 
 void to_json(nlohmann::json& j, const DetectorOptions& o) {
-  j = nlohmann::json{
-      {"backend", o.backend},        {"model_path", o.model_path},       {"min_score", o.min_score},
-      {"nms_iou", o.nms_iou},        {"input_size_px", o.input_size_px}, {"threads", o.threads},
-      {"hog_upscale", o.hog_upscale}};
+  j = nlohmann::json{{"backend", o.backend},
+                     {"model_path", o.model_path},
+                     {"min_score", o.min_score},
+                     {"nms_iou", o.nms_iou},
+                     {"input_size_px", o.input_size_px},
+                     {"threads", o.threads},
+                     {"hog_upscale", o.hog_upscale},
+                     {"hog_pyramid_scale", o.hog_pyramid_scale}};
 }
 
 void from_json(const nlohmann::json& j, DetectorOptions& o) {
