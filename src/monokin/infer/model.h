@@ -49,6 +49,7 @@ class Model {
 
 // Loads a .tflite file. kNotFound (missing), kUnsupported (not a TFLite flatbuffer, malformed,
 // or an operator monokin does not implement; the message names it).
-Result<std::unique_ptr<Model>> LoadTfliteModel(const std::string& path, const ModelOptions& options);
+Result<std::unique_ptr<Model>> LoadTfliteModel(const std::string& path,
+                                               const ModelOptions& options);
 
 }  // namespace monokin::infer

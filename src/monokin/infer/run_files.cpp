@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "monokin/infer/run_files.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -8,8 +10,6 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "monokin/core/sha256.h"
@@ -68,7 +68,8 @@ Status RunModelOnFiles(const std::string& model_path, const std::vector<std::str
     std::memcpy(t.data.data(), bytes.data(), bytes.size());
     inputs.push_back(std::move(t));
     inputs_json.push_back({{"file", input_bins[i]}, {"sha256", Sha256Hex(bytes)}});
-    model_inputs.push_back({{"name", specs[i].name}, {"dtype", "float32"}, {"shape", specs[i].shape}});
+    model_inputs.push_back(
+        {{"name", specs[i].name}, {"dtype", "float32"}, {"shape", specs[i].shape}});
   }
   const auto t2 = Clock::now();
   MK_ASSIGN_OR_RETURN(std::vector<Tensor> outputs, model->Run(inputs));
@@ -85,7 +86,8 @@ Status RunModelOnFiles(const std::string& model_path, const std::vector<std::str
     std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(t.data.data()),
                                         t.data.size() * sizeof(float));
     std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
     if (!f) return Unavailable(fmt::format("cannot write '{}'", path));
     double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
     std::int64_t non_finite = 0;

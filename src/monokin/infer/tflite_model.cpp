@@ -2,6 +2,10 @@
 // TFLite executor: folds the constant DENSIFY / DEQUANTIZE chains into fp32 weights, checks
 // every operator's shapes and options against what it computes, plans activation memory by
 // liveness, and turns each operator into a closure over fixed buffers.
+#include "monokin/infer/detail/tflite_model.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
@@ -9,12 +13,9 @@
 #include <iterator>
 #include <limits>
 
-#include <fmt/format.h>
-
 #include "monokin/infer/detail/densify.h"
 #include "monokin/infer/detail/kernels.h"
 #include "monokin/infer/detail/tflite_graph.h"
-#include "monokin/infer/detail/tflite_model.h"
 #include "monokin/infer/detail/thread_pool.h"
 #include "monokin/infer/model.h"
 
@@ -31,12 +32,12 @@ struct Value {
   std::int64_t size = 1;
   int type = kTfFloat32;
   bool is_const = false;
-  std::vector<float> f;            // constant fp32 data
-  std::vector<std::int32_t> i32;   // constant int32 data
-  std::vector<std::uint8_t> raw;   // constant data of other types (fp16), before folding
+  std::vector<float> f;           // constant fp32 data
+  std::vector<std::int32_t> i32;  // constant int32 data
+  std::vector<std::uint8_t> raw;  // constant data of other types (fp16), before folding
   const GraphTensor* tensor = nullptr;
-  int slot = -1;                   // activation buffer
-  int last_use = -1;               // index of the last runtime op reading it
+  int slot = -1;      // activation buffer
+  int last_use = -1;  // index of the last runtime op reading it
 };
 
 std::string ShapeStr(const std::vector<int>& s) { return fmt::format("[{}]", fmt::join(s, ",")); }
@@ -50,11 +51,16 @@ std::int64_t NumElements(const std::vector<int>& s) {
 Result<ActRange> ActivationRange(int act) {
   constexpr float kInf = std::numeric_limits<float>::infinity();
   switch (act) {
-    case 0: return ActRange{-kInf, kInf};
-    case 1: return ActRange{0.0f, kInf};
-    case 2: return ActRange{-1.0f, 1.0f};
-    case 3: return ActRange{0.0f, 6.0f};
-    default: return Unsupported(fmt::format("fused activation {} is not supported", act));
+    case 0:
+      return ActRange{-kInf, kInf};
+    case 1:
+      return ActRange{0.0f, kInf};
+    case 2:
+      return ActRange{-1.0f, 1.0f};
+    case 3:
+      return ActRange{0.0f, 6.0f};
+    default:
+      return Unsupported(fmt::format("fused activation {} is not supported", act));
   }
 }
 
@@ -100,8 +106,8 @@ class TfliteModel final : public Model {
   const float* In(int id) { return values_[id].is_const ? values_[id].f.data() : Data(id); }
 
   Status Fail(int op_index, const GraphOp& op, const std::string& what) const {
-    return Unsupported(fmt::format("{}: operator {} ({}): {}", label_, op_index,
-                                   BuiltinOpName(op.code), what));
+    return Unsupported(
+        fmt::format("{}: operator {} ({}): {}", label_, op_index, BuiltinOpName(op.code), what));
   }
   Status FoldConstant(int op_index, const GraphOp& op);
   // Checks the operator and returns the closure that runs it (buffers are bound later, so the
@@ -203,7 +209,8 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       if (!need_inputs(2, 3)) return fail("expects input, filter and optional bias");
       const Value& x = values_[op.inputs[0]];
       const Value& w = values_[op.inputs[1]];
-      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4) return fail("input must be 4-D float");
+      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4)
+        return fail("input must be 4-D float");
       if (!w.is_const || w.type != kTfFloat32 || w.shape.size() != 4) {
         return fail("filter must be a constant 4-D float tensor");
       }
@@ -225,7 +232,8 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
           return fail("depth_multiplier does not match the filter");
         }
       } else if (w.shape[3] != in_c) {
-        return fail(fmt::format("filter {} does not match input channels {}", ShapeStr(w.shape), in_c));
+        return fail(
+            fmt::format("filter {} does not match input channels {}", ShapeStr(w.shape), in_c));
       }
       if (kh < 1 || kw < 1) return fail("empty filter");
       std::vector<float> bias(out_c, 0.0f);
@@ -240,17 +248,18 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       const WindowAxis ax = ComputeWindow(x.shape[2], kw, o.stride_w, o.dilation_w, o.padding == 0);
       MK_RETURN_IF_ERROR(check_out({x.shape[0], ay.out, ax.out, out_c}));
       if (x.shape[0] != 1) return fail("batch size must be 1");
-      ConvGeometry geo{x.shape[1], x.shape[2], in_c, ay.out, ax.out, out_c, kh, kw, o.stride_h,
-                       o.stride_w, o.dilation_h, o.dilation_w, ay.pad_before, ax.pad_before};
+      ConvGeometry geo{
+          x.shape[1], x.shape[2], in_c,         ay.out,       ax.out,        out_c,        kh, kw,
+          o.stride_h, o.stride_w, o.dilation_h, o.dilation_w, ay.pad_before, ax.pad_before};
       const std::int64_t pixels = static_cast<std::int64_t>(ay.out) * ax.out;
       const int in_id = op.inputs[0];
       if (dw) {
         macs_ += pixels * out_c * kh * kw;
-        return std::function<void()>([this, geo, multiplier, in_id, out_id, act,
-                                      weights = w.f, bias = std::move(bias)] {
-          DepthwiseConv2d(geo, multiplier, In(in_id), weights.data(), bias.data(), act,
-                          Data(out_id), pool_);
-        });
+        return std::function<void()>(
+            [this, geo, multiplier, in_id, out_id, act, weights = w.f, bias = std::move(bias)] {
+              DepthwiseConv2d(geo, multiplier, In(in_id), weights.data(), bias.data(), act,
+                              Data(out_id), pool_);
+            });
       }
       macs_ += pixels * out_c * kh * kw * in_c;
       // [out_c][kh*kw*in_c] -> [kh*kw*in_c][out_c], so output channels are contiguous in GEMM.
@@ -259,10 +268,10 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       for (int co = 0; co < out_c; ++co) {
         for (std::int64_t i = 0; i < k; ++i) wt[i * out_c + co] = w.f[co * k + i];
       }
-      return std::function<void()>([this, geo, in_id, out_id, act, weights = std::move(wt),
-                                    bias = std::move(bias)] {
-        Conv2d(geo, In(in_id), weights.data(), bias.data(), act, Data(out_id), pool_);
-      });
+      return std::function<void()>(
+          [this, geo, in_id, out_id, act, weights = std::move(wt), bias = std::move(bias)] {
+            Conv2d(geo, In(in_id), weights.data(), bias.data(), act, Data(out_id), pool_);
+          });
     }
     case kOpAdd: {
       if (!need_inputs(2, 2) || op.inputs[1] < 0) return fail("expects two inputs");
@@ -292,7 +301,8 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       const Value& p = values_[op.inputs[1]];
       const size_t rank = x.shape.size();
       if (!float_runtime(op.inputs[0])) return fail("input must be float");
-      if (!p.is_const || p.type != kTfInt32 || p.shape != std::vector<int>{static_cast<int>(rank), 2}) {
+      if (!p.is_const || p.type != kTfInt32 ||
+          p.shape != std::vector<int>{static_cast<int>(rank), 2}) {
         return fail("paddings must be a constant int32 [rank,2] tensor");
       }
       std::vector<int> pads(p.i32.begin(), p.i32.end());
@@ -316,25 +326,25 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       if (!float_runtime(op.inputs[0]) || x.shape.size() != 4 || x.shape[0] != 1) {
         return fail("input must be 4-D float with batch 1");
       }
-      if (o.filter_h < 1 || o.filter_w < 1 || o.stride_h < 1 || o.stride_w < 1 ||
-          o.filter_h > 64 || o.filter_w > 64 || o.stride_h > 64 || o.stride_w > 64) {
+      if (o.filter_h < 1 || o.filter_w < 1 || o.stride_h < 1 || o.stride_w < 1 || o.filter_h > 64 ||
+          o.filter_w > 64 || o.stride_h > 64 || o.stride_w > 64) {
         return fail("filter and strides must be between 1 and 64");
       }
       const WindowAxis ay = ComputeWindow(x.shape[1], o.filter_h, o.stride_h, 1, o.padding == 0);
       const WindowAxis ax = ComputeWindow(x.shape[2], o.filter_w, o.stride_w, 1, o.padding == 0);
       MK_RETURN_IF_ERROR(check_out({1, ay.out, ax.out, x.shape[3]}));
-      PoolGeometry geo{x.shape[1], x.shape[2], x.shape[3], ay.out, ax.out, o.filter_h,
+      PoolGeometry geo{x.shape[1], x.shape[2], x.shape[3], ay.out,        ax.out,       o.filter_h,
                        o.filter_w, o.stride_h, o.stride_w, ay.pad_before, ax.pad_before};
       const int in_id = op.inputs[0];
-      return std::function<void()>([this, geo, in_id, out_id, act] {
-        MaxPool2d(geo, In(in_id), act, Data(out_id));
-      });
+      return std::function<void()>(
+          [this, geo, in_id, out_id, act] { MaxPool2d(geo, In(in_id), act, Data(out_id)); });
     }
     case kOpResizeBilinear: {
       if (!need_inputs(2, 2) || op.inputs[1] < 0) return fail("expects input and size");
       const Value& x = values_[op.inputs[0]];
       const Value& size = values_[op.inputs[1]];
-      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4) return fail("input must be 4-D float");
+      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4)
+        return fail("input must be 4-D float");
       if (!size.is_const || size.type != kTfInt32 || size.i32.size() != 2 || size.i32[0] < 1 ||
           size.i32[1] < 1) {
         return fail("size must be a constant int32 [2] tensor of positive values");
@@ -360,9 +370,8 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       }
       const int in_id = op.inputs[0];
       const std::int64_t n = out.size;
-      return std::function<void()>([this, in_id, out_id, n] {
-        std::memcpy(Data(out_id), In(in_id), sizeof(float) * n);
-      });
+      return std::function<void()>(
+          [this, in_id, out_id, n] { std::memcpy(Data(out_id), In(in_id), sizeof(float) * n); });
     }
     case kOpConcatenation: {
       if (op.inputs.empty() || op.inputs.size() > 64) return fail("expects 1 to 64 inputs");
@@ -396,7 +405,8 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       if (!need_inputs(1, 1)) return fail("expects one input");
       const Value& x = values_[op.inputs[0]];
       const int b = o.block_size;
-      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4) return fail("input must be 4-D float");
+      if (!float_runtime(op.inputs[0]) || x.shape.size() != 4)
+        return fail("input must be 4-D float");
       if (b < 1 || b > 64 || x.shape[3] % (b * b) != 0) {
         return fail(fmt::format("block size {} does not divide {} channels", b, x.shape[3]));
       }
@@ -408,22 +418,25 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       });
     }
     case kOpLogistic: {
-      if (!need_inputs(1, 1) || !float_runtime(op.inputs[0])) return fail("expects one float input");
+      if (!need_inputs(1, 1) || !float_runtime(op.inputs[0]))
+        return fail("expects one float input");
       MK_RETURN_IF_ERROR(check_out(values_[op.inputs[0]].shape));
       const int in_id = op.inputs[0];
       const std::int64_t n = out.size;
-      return std::function<void()>([this, in_id, out_id, n] { Logistic(n, In(in_id), Data(out_id)); });
+      return std::function<void()>(
+          [this, in_id, out_id, n] { Logistic(n, In(in_id), Data(out_id)); });
     }
     default:
       break;
   }
   if (op.code == 32) {
-    return Unsupported(fmt::format("{}: operator {} is the custom operator '{}', which monokin "
-                                   "does not implement",
-                                   label_, op_index, op.custom_code));
+    return Unsupported(
+        fmt::format("{}: operator {} is the custom operator '{}', which monokin "
+                    "does not implement",
+                    label_, op_index, op.custom_code));
   }
-  return Unsupported(fmt::format("{}: operator {} is {}, which monokin does not implement",
-                                 label_, op_index, BuiltinOpName(op.code)));
+  return Unsupported(fmt::format("{}: operator {} is {}, which monokin does not implement", label_,
+                                 op_index, BuiltinOpName(op.code)));
 }
 
 Status TfliteModel::PlanMemory(const std::vector<std::vector<int>>& step_inputs,
@@ -509,15 +522,17 @@ Status TfliteModel::Build(const Graph& g) {
     } else if (t.type == kTfFloat16 && bytes == v.size * 2) {
       v.raw = t.data;
     } else {
-      return Unsupported(fmt::format("{}: constant tensor '{}' (type {}, shape {}) has {} bytes of "
-                                     "data, which does not match",
-                                     label_, t.name, t.type, ShapeStr(t.shape), bytes));
+      return Unsupported(
+          fmt::format("{}: constant tensor '{}' (type {}, shape {}) has {} bytes of "
+                      "data, which does not match",
+                      label_, t.name, t.type, ShapeStr(t.shape), bytes));
     }
   }
   auto spec = [&](int id) { return TensorSpec{values_[id].name, values_[id].shape}; };
   for (int id : g.inputs) {
     if (values_[id].is_const || values_[id].type != kTfFloat32) {
-      return Unsupported(fmt::format("{}: input '{}' must be a float32 tensor", label_, values_[id].name));
+      return Unsupported(
+          fmt::format("{}: input '{}' must be a float32 tensor", label_, values_[id].name));
     }
     input_ids_.push_back(id);
     input_specs_.push_back(spec(id));
@@ -535,7 +550,8 @@ Status TfliteModel::Build(const Graph& g) {
     // Operators must come in execution order: every runtime input already computed.
     for (int id : op.inputs) {
       if (id >= 0 && !values_[id].is_const && !produced[id]) {
-        return Fail(index, op, fmt::format("input '{}' is used before it is computed", values_[id].name));
+        return Fail(index, op,
+                    fmt::format("input '{}' is used before it is computed", values_[id].name));
       }
     }
     MK_ASSIGN_OR_RETURN(std::function<void()> step, Prepare(index, op));
@@ -549,7 +565,8 @@ Status TfliteModel::Build(const Graph& g) {
   }
   for (int id : g.outputs) {
     if (!produced[id] && !values_[id].is_const) {
-      return Unsupported(fmt::format("{}: output '{}' is never computed", label_, values_[id].name));
+      return Unsupported(
+          fmt::format("{}: output '{}' is never computed", label_, values_[id].name));
     }
     if (values_[id].type != kTfFloat32 || (values_[id].is_const && values_[id].f.empty())) {
       return Unsupported(fmt::format("{}: output '{}' must be float32", label_, values_[id].name));
@@ -573,8 +590,8 @@ Result<std::unique_ptr<Model>> LoadTfliteFromBuffer(std::span<const std::uint8_t
                                                     const ModelOptions& options,
                                                     const std::string& label) {
   if (options.threads < 1 || options.threads > 256) {
-    return InvalidArgument(fmt::format("infer threads must be between 1 and 256; got {}",
-                                       options.threads));
+    return InvalidArgument(
+        fmt::format("infer threads must be between 1 and 256; got {}", options.threads));
   }
   Result<Graph> graph = ParseTflite(bytes);
   if (!graph.ok()) return graph.status().WithContext(label);
@@ -589,9 +606,10 @@ Result<std::unique_ptr<Model>> LoadTfliteModel(const std::string& path,
                                                const ModelOptions& options) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return NotFound(fmt::format("cannot open model '{}'; run scripts/setup to install the "
-                                "default models",
-                                path));
+    return NotFound(
+        fmt::format("cannot open model '{}'; run scripts/setup to install the "
+                    "default models",
+                    path));
   }
   std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)),
                                   std::istreambuf_iterator<char>());

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "monokin/infer/detail/densify.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <functional>
-
-#include <fmt/format.h>
 
 namespace monokin::infer::detail {
 
 Result<std::vector<std::uint8_t>> Densify(const Sparsity& sp, const std::vector<int>& shape,
-                                          const std::vector<std::uint8_t>& values,
-                                          int elem_size) {
+                                          const std::vector<std::uint8_t>& values, int elem_size) {
   const int n = static_cast<int>(shape.size());
   const int levels = static_cast<int>(sp.traversal_order.size());
   const int k = static_cast<int>(sp.block_map.size());
@@ -88,8 +87,7 @@ Result<std::vector<std::uint8_t>> Densify(const Sparsity& sp, const std::vector<
         }
       }
       for (int d = 0; d < n; ++d) offset += full[d] * stride[d];
-      std::memcpy(dense.data() + offset * elem_size, values.data() + pos * elem_size,
-                  elem_size);
+      std::memcpy(dense.data() + offset * elem_size, values.data() + pos * elem_size, elem_size);
       return;
     }
     const SparseDim& dim = sp.dims[l];

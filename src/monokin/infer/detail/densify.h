@@ -14,7 +14,6 @@ namespace monokin::infer::detail {
 // Expands `values` (elements of `elem_size` bytes in traversal order) to a dense tensor of
 // `shape`. Every index is checked; kUnsupported names what is inconsistent.
 Result<std::vector<std::uint8_t>> Densify(const Sparsity& sparsity, const std::vector<int>& shape,
-                                          const std::vector<std::uint8_t>& values,
-                                          int elem_size);
+                                          const std::vector<std::uint8_t>& values, int elem_size);
 
 }  // namespace monokin::infer::detail

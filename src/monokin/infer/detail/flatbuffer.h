@@ -172,8 +172,7 @@ class FlatBuffer {
     if (!ok()) return {};
     const std::uint32_t n = Read<std::uint32_t>(pos);
     if (!ok()) return {};
-    if (!InRange(static_cast<std::uint64_t>(pos) + 4,
-                 static_cast<std::uint64_t>(n) * elem_size)) {
+    if (!InRange(static_cast<std::uint64_t>(pos) + 4, static_cast<std::uint64_t>(n) * elem_size)) {
       Fail("vector at " + std::to_string(pos) + " of " + std::to_string(n) +
            " elements runs past the end of the file");
       return {};

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "monokin/infer/detail/kernels.h"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-
-#include <Eigen/Core>
 
 namespace monokin::infer::detail {
 namespace {
@@ -76,7 +75,8 @@ void Conv2d(const ConvGeometry& g, const float* in, const float* weights_kxc, co
       const Eigen::Map<const RowMatrix> am(a, rows, k);
       Eigen::Map<RowMatrix> om(out + static_cast<size_t>(mb) * g.out_c, rows, g.out_c);
       om.noalias() = am * w;
-      for (int r = 0; r < rows; ++r) BiasAct(om.data() + static_cast<size_t>(r) * g.out_c, bias, g.out_c, act);
+      for (int r = 0; r < rows; ++r)
+        BiasAct(om.data() + static_cast<size_t>(r) * g.out_c, bias, g.out_c, act);
     }
   });
 }
@@ -193,8 +193,8 @@ void Pad(const std::vector<int>& in_shape, const float* in, const std::vector<in
   }
 }
 
-void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w,
-                    bool align_corners, bool half_pixel_centers, const float* in, float* out) {
+void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w, bool align_corners,
+                    bool half_pixel_centers, const float* in, float* out) {
   // TFLite's mapping: scale = in/out (or (in-1)/(out-1) with align_corners); the source
   // coordinate is y*scale, or (y+0.5)*scale-0.5 with half-pixel centres; neighbours are clamped
   // to the image and the fraction is taken from the unclamped coordinate.
@@ -213,8 +213,8 @@ void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w,
       const float v = half_pixel_centers ? (static_cast<float>(i) + 0.5f) * s - 0.5f
                                          : static_cast<float>(i) * s;
       const float fl = std::floor(v);
-      t[i] = {std::max(static_cast<int>(fl), 0),
-              std::min(static_cast<int>(std::ceil(v)), n_in - 1), v - fl};
+      t[i] = {std::max(static_cast<int>(fl), 0), std::min(static_cast<int>(std::ceil(v)), n_in - 1),
+              v - fl};
     }
     return t;
   };
@@ -233,16 +233,15 @@ void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w,
         const float* p11 = r1 + static_cast<size_t>(tx[x].hi) * c;
         float* o = out + ((static_cast<size_t>(b) * out_h + y) * out_w + x) * c;
         for (int k = 0; k < c; ++k) {
-          o[k] = p00[k] * (1 - fy) * (1 - fx) + p10[k] * fy * (1 - fx) +
-                 p01[k] * (1 - fy) * fx + p11[k] * fy * fx;
+          o[k] = p00[k] * (1 - fy) * (1 - fx) + p10[k] * fy * (1 - fx) + p01[k] * (1 - fy) * fx +
+                 p11[k] * fy * fx;
         }
       }
     }
   }
 }
 
-void DepthToSpace(int batch, int in_h, int in_w, int in_c, int block, const float* in,
-                  float* out) {
+void DepthToSpace(int batch, int in_h, int in_w, int in_c, int block, const float* in, float* out) {
   const int out_c = in_c / (block * block);
   const int out_w = in_w * block;
   for (int b = 0; b < batch; ++b) {
@@ -252,7 +251,8 @@ void DepthToSpace(int batch, int in_h, int in_w, int in_c, int block, const floa
         for (int dy = 0; dy < block; ++dy) {
           for (int dx = 0; dx < block; ++dx) {
             float* op = out + ((static_cast<size_t>(b) * in_h * block + y * block + dy) * out_w +
-                               x * block + dx) * out_c;
+                               x * block + dx) *
+                                  out_c;
             std::memcpy(op, ip + (dy * block + dx) * out_c, sizeof(float) * out_c);
           }
         }

@@ -48,8 +48,8 @@ void Add(const std::vector<int>& a_shape, const float* a, const std::vector<int>
 void Pad(const std::vector<int>& in_shape, const float* in, const std::vector<int>& pads,
          float* out);
 
-void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w,
-                    bool align_corners, bool half_pixel_centers, const float* in, float* out);
+void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w, bool align_corners,
+                    bool half_pixel_centers, const float* in, float* out);
 
 void DepthToSpace(int batch, int in_h, int in_w, int in_c, int block, const float* in, float* out);
 

@@ -140,17 +140,37 @@ OpOptions ReadOptions(FlatBuffer& fb, const FlatBuffer::Table& t, int code) {
 std::string BuiltinOpName(int code) {
   // The operators a pose model might plausibly contain; the rest are reported by number.
   static const std::pair<int, const char*> kNames[] = {
-      {0, "ADD"},          {1, "AVERAGE_POOL_2D"},  {2, "CONCATENATION"},
-      {3, "CONV_2D"},      {4, "DEPTHWISE_CONV_2D"}, {5, "DEPTH_TO_SPACE"},
-      {6, "DEQUANTIZE"},   {9, "FULLY_CONNECTED"},  {14, "LOGISTIC"},
-      {17, "MAX_POOL_2D"}, {18, "MUL"},             {19, "RELU"},
-      {21, "RELU6"},       {22, "RESHAPE"},         {23, "RESIZE_BILINEAR"},
-      {25, "SOFTMAX"},     {28, "TANH"},            {32, "CUSTOM"},
-      {34, "PAD"},         {39, "TRANSPOSE"},       {40, "MEAN"},
-      {41, "SUB"},         {42, "DIV"},             {45, "STRIDED_SLICE"},
-      {54, "PRELU"},       {60, "PADV2"},           {67, "TRANSPOSE_CONV"},
-      {97, "RESIZE_NEAREST_NEIGHBOR"},              {117, "HARD_SWISH"},
-      {124, "DENSIFY"},    {126, "BATCH_MATMUL"},
+      {0, "ADD"},
+      {1, "AVERAGE_POOL_2D"},
+      {2, "CONCATENATION"},
+      {3, "CONV_2D"},
+      {4, "DEPTHWISE_CONV_2D"},
+      {5, "DEPTH_TO_SPACE"},
+      {6, "DEQUANTIZE"},
+      {9, "FULLY_CONNECTED"},
+      {14, "LOGISTIC"},
+      {17, "MAX_POOL_2D"},
+      {18, "MUL"},
+      {19, "RELU"},
+      {21, "RELU6"},
+      {22, "RESHAPE"},
+      {23, "RESIZE_BILINEAR"},
+      {25, "SOFTMAX"},
+      {28, "TANH"},
+      {32, "CUSTOM"},
+      {34, "PAD"},
+      {39, "TRANSPOSE"},
+      {40, "MEAN"},
+      {41, "SUB"},
+      {42, "DIV"},
+      {45, "STRIDED_SLICE"},
+      {54, "PRELU"},
+      {60, "PADV2"},
+      {67, "TRANSPOSE_CONV"},
+      {97, "RESIZE_NEAREST_NEIGHBOR"},
+      {117, "HARD_SWISH"},
+      {124, "DENSIFY"},
+      {126, "BATCH_MATMUL"},
   };
   for (const auto& [c, name] : kNames) {
     if (c == code) return name;
@@ -215,8 +235,8 @@ Result<Graph> ParseTflite(std::span<const std::uint8_t> bytes) {
       }
     }
     if (buffer >= buffers.size() && buffer != 0) {
-      return Unsupported(fmt::format("tensor '{}' refers to buffer {} of {}", gt.name, buffer,
-                                     buffers.size()));
+      return Unsupported(
+          fmt::format("tensor '{}' refers to buffer {} of {}", gt.name, buffer, buffers.size()));
     }
     if (buffer < buffers.size()) {
       gt.data.assign(buffers[buffer].begin(), buffers[buffer].end());
