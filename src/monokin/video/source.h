@@ -11,10 +11,9 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "monokin/core/status.h"
 #include "monokin/core/types.h"
@@ -30,11 +29,11 @@ const char* SourceKindName(SourceKind kind);
 SourceKind GuessKind(const std::string& uri);
 
 struct SourceOptions {
-  std::string uri;                // file path, image folder, camera index ("0") or URL
-  double folder_fps = 30.0;       // frame rate given to image folders (they have no timing)
-  int open_timeout_ms = 10000;    // URLs and cameras: give up opening after this long
-  int read_timeout_ms = 10000;    // URLs and cameras: give up waiting for a frame after this long
-  Status Validate() const;        // says which field is wrong, and why
+  std::string uri;              // file path, image folder, camera index ("0") or URL
+  double folder_fps = 30.0;     // frame rate given to image folders (they have no timing)
+  int open_timeout_ms = 10000;  // URLs and cameras: give up opening after this long
+  int read_timeout_ms = 10000;  // URLs and cameras: give up waiting for a frame after this long
+  Status Validate() const;      // says which field is wrong, and why
 };
 void to_json(nlohmann::json& j, const SourceOptions& o);    // uri is not part of the config
 void from_json(const nlohmann::json& j, SourceOptions& o);  // keeps uri
@@ -42,12 +41,12 @@ void from_json(const nlohmann::json& j, SourceOptions& o);  // keeps uri
 struct SourceInfo {
   std::string uri;
   SourceKind kind = SourceKind::kFile;
-  bool live = false;           // cameras and URLs: frames arrive in real time
+  bool live = false;                // cameras and URLs: frames arrive in real time
   int width_px = 0, height_px = 0;  // after rotation
-  double fps = 0;              // nominal rate from the container; 0 when unknown
+  double fps = 0;                   // nominal rate from the container; 0 when unknown
   std::int64_t frame_count = -1;    // from the container; -1 when unknown (live, some formats)
-  std::string codec;           // FourCC or codec name when known
-  int rotation_deg = 0;        // rotation applied to make frames upright
+  std::string codec;                // FourCC or codec name when known
+  int rotation_deg = 0;  // clockwise rotation applied to make frames upright: 0/90/180/270
 };
 
 // Produces frames in order. One thread at a time.
