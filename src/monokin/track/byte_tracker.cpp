@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: Apache-2.0
+// Sources of the ideas: ByteTrack (Zhang et al., ECCV 2022) for associating low-score
+// detections in a second stage; OC-SORT (Cao et al., CVPR 2023) for observation-centric
+// recovery (OCR), re-update (ORU) and velocity direction consistency; BoT-SORT (Aharon et
+// al., 2022) for a Kalman state holding width and height with noise relative to the box.
+#include "monokin/track/byte_tracker.h"
+
+#include <fmt/format.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <map>
+#include <numeric>
+
+namespace monokin::track {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// ---- Kalman filter on (cx, cy, w, h, vcx, vcy, vw, vh); time in seconds ----------------------
+// Noise relative to the box, BoT-SORT's per-frame weights (1/20 position, 1/160 velocity)
+// turned into rates: variances grow linearly with elapsed time, so any frame rate works.
+struct BoxKalman {
+  using Vec8 = Eigen::Matrix<double, 8, 1>;
+  using Mat8 = Eigen::Matrix<double, 8, 8>;
+  using Vec4 = Eigen::Matrix<double, 4, 1>;
+  static constexpr double kPos = 1.0 / 20;           // measurement std, x box size
+  static constexpr double kProcPos = 0.27;           // per sqrt(s), x box size
+  static constexpr double kProcVel = 1.0;            // per sqrt(s), x box size per second
+  static constexpr double kInitVel = 10.0 / 160 * 30;  // x box size per second
+
+  Vec8 x;
+  Mat8 p;
+
+  static Vec4 Measure(const BoxPx& b) { return Vec4(b.cx(), b.cy(), b.w, b.h); }
+
+  void Init(const BoxPx& b) {
+    x.setZero();
+    x.head<4>() = Measure(b);
+    const double w = b.w, h = b.h;
+    Vec8 sd;
+    sd << 2 * kPos * w, 2 * kPos * h, 2 * kPos * w, 2 * kPos * h, kInitVel * w, kInitVel * h,
+        kInitVel * w, kInitVel * h;
+    p = sd.cwiseProduct(sd).asDiagonal();
+  }
+
+  void Predict(double dt) {
+    if (dt <= 0) return;
+    for (int i = 0; i < 4; ++i) x(i) += dt * x(i + 4);
+    x(2) = std::max(x(2), 1.0);
+    x(3) = std::max(x(3), 1.0);
+    // P = F P F^T with F = [I dt*I; 0 I], written out blockwise.
+    const Eigen::Matrix4d a = p.topLeftCorner<4, 4>(), b = p.topRightCorner<4, 4>();
+    const Eigen::Matrix4d c = p.bottomLeftCorner<4, 4>(), d = p.bottomRightCorner<4, 4>();
+    p.topLeftCorner<4, 4>() = a + dt * (b + c) + dt * dt * d;
+    p.topRightCorner<4, 4>() = b + dt * d;
+    p.bottomLeftCorner<4, 4>() = c + dt * d;
+    const double w = x(2), h = x(3);
+    const double s[4] = {w, h, w, h};
+    for (int i = 0; i < 4; ++i) {
+      p(i, i) += kProcPos * kProcPos * s[i] * s[i] * dt;
+      p(i + 4, i + 4) += kProcVel * kProcVel * s[i] * s[i] * dt;
+    }
+  }
+
+  void Update(const BoxPx& b) {
+    const Vec4 z = Measure(b);
+    const double w = x(2), h = x(3);
+    Eigen::Matrix4d s = p.topLeftCorner<4, 4>();
+    const double r[4] = {kPos * w, kPos * h, kPos * w, kPos * h};
+    for (int i = 0; i < 4; ++i) s(i, i) += r[i] * r[i];
+    const Eigen::Matrix<double, 8, 4> pht = p.leftCols<4>();
+    const Eigen::Matrix<double, 8, 4> k = s.ldlt().solve(pht.transpose()).transpose();
+    x += k * (z - x.head<4>());
+    p -= k * pht.transpose();
+    x(2) = std::max(x(2), 1.0);
+    x(3) = std::max(x(3), 1.0);
+  }
+
+  BoxPx Box() const {
+    BoxPx b;
+    b.w = static_cast<float>(x(2));
+    b.h = static_cast<float>(x(3));
+    b.x = static_cast<float>(x(0) - x(2) / 2);
+    b.y = static_cast<float>(x(1) - x(3) / 2);
+    return b;
+  }
+};
+
+double Iou(const BoxPx& a, const BoxPx& b) {
+  const double ix = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  const double iy = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+  if (ix <= 0 || iy <= 0) return 0;
+  const double inter = ix * iy;
+  const double uni = static_cast<double>(a.w) * a.h + static_cast<double>(b.w) * b.h - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+// ---- optimal assignment (maximise; shortest augmenting path with potentials) -----------------
+// Returns pairs (row, col) of a maximum-weight matching among entries with weight > 0.
+std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, int rows, int cols) {
+  std::vector<std::pair<int, int>> out;
+  if (rows == 0 || cols == 0) return out;
+  const bool wide = rows <= cols;
+  const int n = wide ? rows : cols, m = wide ? cols : rows;
+  auto cost = [&](int i, int j) { return wide ? -w[i * cols + j] : -w[j * cols + i]; };
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  std::vector<double> u(n + 1, 0), v(m + 1, 0), min_to(m + 1);
+  std::vector<int> row_of(m + 1, 0), way(m + 1, 0);
+  std::vector<char> used(m + 1);
+  for (int i = 1; i <= n; ++i) {
+    row_of[0] = i;
+    int j0 = 0;
+    std::fill(min_to.begin(), min_to.end(), kInf);
+    std::fill(used.begin(), used.end(), 0);
+    do {
+      used[j0] = 1;
+      const int i0 = row_of[j0];
+      double delta = kInf;
+      int j1 = 0;
+      for (int j = 1; j <= m; ++j) {
+        if (used[j]) continue;
+        const double cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
+        if (cur < min_to[j]) {
+          min_to[j] = cur;
+          way[j] = j0;
+        }
+        if (min_to[j] < delta) {
+          delta = min_to[j];
+          j1 = j;
+        }
+      }
+      for (int j = 0; j <= m; ++j) {
+        if (used[j]) {
+          u[row_of[j]] += delta;
+          v[j] -= delta;
+        } else {
+          min_to[j] -= delta;
+        }
+      }
+      j0 = j1;
+    } while (row_of[j0] != 0);
+    do {
+      const int j1 = way[j0];
+      row_of[j0] = row_of[j1];
+      j0 = j1;
+    } while (j0 != 0);
+  }
+  for (int j = 1; j <= m; ++j) {
+    if (row_of[j] == 0) continue;
+    const int r = wide ? row_of[j] - 1 : j - 1, c = wide ? j - 1 : row_of[j] - 1;
+    if (w[r * cols + c] > 0) out.emplace_back(r, c);
+  }
+  return out;
+}
+
+// ---- tracks ---------------------------------------------------------------------------------
+struct Observation {
+  double time_s;
+  BoxPx box;
+};
+
+struct TrackState {
+  TrackId id = -1;  // assigned when confirmed
+  BoxKalman kf;
+  int hits = 0;              // consecutive matches while tentative, total after
+  int frames_since_seen = 0;
+  bool confirmed = false;
+  float score = 0;
+  BoxPx last_det;
+  double last_seen_s = 0;
+  // State at the last observation and the time steps predicted since (for ORU).
+  BoxKalman kf_at_obs;
+  std::vector<double> dts_since_obs;
+  std::deque<Observation> history;  // recent observations, for the motion direction
+};
+
+class ByteTracker final : public Tracker {
+ public:
+  explicit ByteTracker(const ByteTrackerOptions& o) : opt_(o) {}
+
+  std::string name() const override { return "byte"; }
+
+  std::vector<Track> Update(const FrameInfo& frame, std::span<const Detection> detections,
+                            const cv::Mat* /*image*/) override {
+    const double now = ToSeconds(frame.pts);
+    double dt = has_time_ ? now - last_time_s_ : 0.0;
+    if (has_time_ && dt <= 0) dt = 1.0 / opt_.default_frame_rate;
+    const double t = has_time_ ? last_time_s_ + dt : now;
+    has_time_ = true;
+    last_time_s_ = t;
+
+    for (TrackState& tr : tracks_) {
+      if (tr.frames_since_seen > 0) {
+        tr.kf.x(6) = 0;  // a lost box keeps its size (BoT-SORT/ByteTrack)
+        tr.kf.x(7) = 0;
+      }
+      tr.kf.Predict(dt);
+      tr.dts_since_obs.push_back(dt);
+    }
+
+    std::vector<int> high, low;
+    for (int i = 0; i < static_cast<int>(detections.size()); ++i) {
+      const Detection& d = detections[i];
+      if (!(d.box.w > 0 && d.box.h > 0)) continue;
+      if (d.score >= opt_.high_score) {
+        high.push_back(i);
+      } else if (d.score >= opt_.low_score) {
+        low.push_back(i);
+      }
+    }
+    std::vector<int> confirmed, tentative;
+    for (int k = 0; k < static_cast<int>(tracks_.size()); ++k) {
+      (tracks_[k].confirmed ? confirmed : tentative).push_back(k);
+    }
+    std::vector<int> det_match(detections.size(), -1);
+    std::vector<char> track_matched(tracks_.size(), 0);
+
+    // Stage 1: high detections against every confirmed track (tracked or lost).
+    auto stage = [&](std::vector<int>& trks, std::vector<int>& dets, double min_iou,
+                     bool use_last_obs, bool fuse, bool direction) {
+      const int nt = static_cast<int>(trks.size()), nd = static_cast<int>(dets.size());
+      std::vector<double> w(static_cast<size_t>(nt) * nd, 0.0);
+      for (int a = 0; a < nt; ++a) {
+        const TrackState& tr = tracks_[trks[a]];
+        const BoxPx ref = use_last_obs ? tr.last_det : tr.kf.Box();
+        double dir_x = 0, dir_y = 0;
+        const Observation* prev = direction ? PreviousObservation(tr, t) : nullptr;
+        if (prev) {
+          dir_x = tr.last_det.cx() - prev->box.cx();
+          dir_y = tr.last_det.cy() - prev->box.cy();
+          const double norm = std::hypot(dir_x, dir_y);
+          if (norm > 1e-6) {
+            dir_x /= norm;
+            dir_y /= norm;
+          } else {
+            prev = nullptr;
+          }
+        }
+        for (int b = 0; b < nd; ++b) {
+          const Detection& d = detections[dets[b]];
+          const double iou = Iou(ref, d.box);
+          if (iou < min_iou) continue;
+          double value = fuse ? iou * d.score : iou;
+          if (prev) {
+            double ex = d.box.cx() - prev->box.cx(), ey = d.box.cy() - prev->box.cy();
+            const double norm = std::hypot(ex, ey);
+            if (norm > 1e-6) {
+              const double cosang = std::clamp((ex * dir_x + ey * dir_y) / norm, -1.0, 1.0);
+              const double diff = (kPi / 2 - std::abs(std::acos(cosang))) / kPi;
+              value += opt_.direction_weight * diff * d.score;
+            }
+          }
+          w[static_cast<size_t>(a) * nd + b] = std::max(value, 1e-9);
+        }
+      }
+      const auto matches = MaxWeightMatch(w, nt, nd);
+      std::vector<char> tm(nt, 0), dm(nd, 0);
+      for (const auto& [a, b] : matches) {
+        track_matched[trks[a]] = 1;
+        det_match[dets[b]] = trks[a];
+        tm[a] = dm[b] = 1;
+      }
+      std::vector<int> rest_t, rest_d;
+      for (int a = 0; a < nt; ++a) {
+        if (!tm[a]) rest_t.push_back(trks[a]);
+      }
+      for (int b = 0; b < nd; ++b) {
+        if (!dm[b]) rest_d.push_back(dets[b]);
+      }
+      trks.swap(rest_t);
+      dets.swap(rest_d);
+    };
+
+    std::vector<int> pool = confirmed;
+    stage(pool, high, opt_.match_iou, false, opt_.fuse_score, opt_.direction_weight > 0);
+    // Stage 2: low detections keep tracks that were seen last frame alive.
+    std::vector<int> recent, older;
+    for (int k : pool) (tracks_[k].frames_since_seen == 0 ? recent : older).push_back(k);
+    stage(recent, low, opt_.low_match_iou, false, false, false);
+    // Stage 3 (OCR): what is left, by the last observed box rather than the prediction.
+    std::vector<int> left = recent;
+    left.insert(left.end(), older.begin(), older.end());
+    if (opt_.observation_recovery) stage(left, high, opt_.recovery_match_iou, true, false, false);
+    // Stage 4: tentative tracks against the remaining high detections.
+    stage(tentative, high, opt_.unconfirmed_match_iou, false, opt_.fuse_score, false);
+
+    for (size_t i = 0; i < detections.size(); ++i) {
+      if (det_match[i] >= 0) Apply(tracks_[det_match[i]], detections[i], t);
+    }
+    for (size_t k = 0; k < tracks_.size(); ++k) {
+      if (!track_matched[k]) tracks_[k].frames_since_seen += 1;
+    }
+    // Remove tentative tracks that missed, and confirmed ones lost for too long.
+    std::vector<TrackState> kept;
+    kept.reserve(tracks_.size() + high.size());
+    for (TrackState& tr : tracks_) {
+      if (!tr.confirmed && tr.frames_since_seen > 0) continue;
+      if (tr.confirmed && t - tr.last_seen_s > opt_.keep_lost_s + 1e-9) continue;
+      kept.push_back(std::move(tr));
+    }
+    tracks_.swap(kept);
+    // Births from unmatched confident detections.
+    for (int i : high) {
+      const Detection& d = detections[i];
+      if (d.score < opt_.new_track_score) continue;
+      TrackState tr;
+      tr.kf.Init(d.box);
+      tr.kf_at_obs = tr.kf;
+      tr.hits = 1;
+      tr.score = d.score;
+      tr.last_det = d.box;
+      tr.last_seen_s = t;
+      tr.history.push_back({t, d.box});
+      if (first_frame_ || opt_.confirm_hits <= 1) Confirm(tr);
+      tracks_.push_back(std::move(tr));
+    }
+    first_frame_ = false;
+
+    std::vector<Track> out;
+    for (const TrackState& tr : tracks_) {
+      if (!tr.confirmed || tr.frames_since_seen > 0) continue;
+      Track o;
+      o.id = tr.id;
+      o.box = opt_.report_detection_box ? tr.last_det : tr.kf.Box();
+      o.score = tr.score;
+      o.hits = tr.hits;
+      o.frames_since_seen = 0;
+      out.push_back(o);
+    }
+    std::sort(out.begin(), out.end(), [](const Track& a, const Track& b) { return a.id < b.id; });
+    return out;
+  }
+
+ private:
+  // The observation closest to direction_delta_s before the last one (OC-SORT's k steps).
+  const Observation* PreviousObservation(const TrackState& tr, double /*now*/) const {
+    if (tr.history.size() < 2) return nullptr;
+    const double target = tr.history.back().time_s - opt_.direction_delta_s;
+    const Observation* best = nullptr;
+    for (size_t i = 0; i + 1 < tr.history.size(); ++i) {
+      const Observation& o = tr.history[i];
+      if (!best || std::abs(o.time_s - target) < std::abs(best->time_s - target)) best = &o;
+    }
+    return best;
+  }
+
+  void Confirm(TrackState& tr) {
+    tr.confirmed = true;
+    tr.id = next_id_++;
+  }
+
+  void Apply(TrackState& tr, const Detection& d, double t) {
+    if (opt_.observation_reupdate && tr.frames_since_seen > 0 && tr.dts_since_obs.size() > 1) {
+      // ORU: replay the gap from the last observation along a straight virtual path.
+      const double total = std::accumulate(tr.dts_since_obs.begin(), tr.dts_since_obs.end(), 0.0);
+      BoxKalman kf = tr.kf_at_obs;
+      kf.x(6) = 0;
+      kf.x(7) = 0;
+      double elapsed = 0;
+      for (size_t s = 0; s + 1 < tr.dts_since_obs.size(); ++s) {
+        elapsed += tr.dts_since_obs[s];
+        const double f = total > 0 ? elapsed / total : 1.0;
+        BoxPx v;
+        v.x = static_cast<float>(tr.last_det.x + f * (d.box.x - tr.last_det.x));
+        v.y = static_cast<float>(tr.last_det.y + f * (d.box.y - tr.last_det.y));
+        v.w = static_cast<float>(tr.last_det.w + f * (d.box.w - tr.last_det.w));
+        v.h = static_cast<float>(tr.last_det.h + f * (d.box.h - tr.last_det.h));
+        kf.Predict(tr.dts_since_obs[s]);
+        kf.Update(v);
+      }
+      kf.Predict(tr.dts_since_obs.back());
+      tr.kf = kf;
+    }
+    tr.kf.Update(d.box);
+    tr.kf_at_obs = tr.kf;
+    tr.dts_since_obs.clear();
+    tr.frames_since_seen = 0;
+    tr.hits += 1;
+    tr.score = d.score;
+    tr.last_det = d.box;
+    tr.last_seen_s = t;
+    tr.history.push_back({t, d.box});
+    while (tr.history.size() > 2 &&
+           tr.history[1].time_s <= t - opt_.direction_delta_s - 1e-9) {
+      tr.history.pop_front();
+    }
+    if (!tr.confirmed && tr.hits >= opt_.confirm_hits) Confirm(tr);
+  }
+
+  ByteTrackerOptions opt_;
+  std::vector<TrackState> tracks_;
+  TrackId next_id_ = 1;
+  bool has_time_ = false, first_frame_ = true;
+  double last_time_s_ = 0;
+};
+
+}  // namespace
+
+Status ByteTrackerOptions::Validate() const {
+  auto in01 = [](double v) { return v >= 0 && v <= 1; };
+  if (!in01(high_score) || !in01(low_score) || !in01(new_track_score)) {
+    return InvalidArgument("byte tracker: scores must be in 0..1");
+  }
+  if (low_score > high_score) {
+    return InvalidArgument(
+        fmt::format("byte tracker: low_score {} above high_score {}", low_score, high_score));
+  }
+  if (!in01(match_iou) || !in01(low_match_iou) || !in01(unconfirmed_match_iou) ||
+      !in01(recovery_match_iou)) {
+    return InvalidArgument("byte tracker: IoU thresholds must be in 0..1");
+  }
+  if (!(keep_lost_s >= 0) || !(direction_delta_s > 0) || !(direction_weight >= 0)) {
+    return InvalidArgument("byte tracker: keep_lost_s, direction_* must be non-negative");
+  }
+  if (confirm_hits < 1) return InvalidArgument("byte tracker: confirm_hits must be >= 1");
+  if (!(default_frame_rate > 0)) return InvalidArgument("byte tracker: default_frame_rate > 0");
+  return OkStatus();
+}
+
+Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options) {
+  MK_RETURN_IF_ERROR(options.Validate());
+  return std::unique_ptr<Tracker>(std::make_unique<ByteTracker>(options));
+}
+
+std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
+                                          const PostProcessOptions& options) {
+  std::map<TrackId, std::vector<TrackedBox>> by_id;
+  for (const TrackedBox& r : rows) by_id[r.id].push_back(r);
+  for (auto& [id, v] : by_id) {
+    std::sort(v.begin(), v.end(),
+              [](const TrackedBox& a, const TrackedBox& b) { return a.frame < b.frame; });
+  }
+  const double frame_dt = 1.0 / std::max(options.frame_rate, 1e-6);
+  // Re-linking: greedily, by increasing normalised distance, join an ending track to a later
+  // starting one when constant-velocity extrapolation lands near its first box.
+  if (options.relink_max_gap_s > 0) {
+    struct Candidate {
+      double cost;
+      TrackId a, b;
+    };
+    std::vector<Candidate> cands;
+    for (const auto& [ia, va] : by_id) {
+      const TrackedBox& end = va.back();
+      double vx = 0, vy = 0;
+      if (va.size() >= 2) {
+        const TrackedBox& ref = va[va.size() >= 6 ? va.size() - 6 : 0];
+        const double span = end.time_s - ref.time_s;
+        if (span > 0) {
+          vx = (end.box.cx() - ref.box.cx()) / span;
+          vy = (end.box.cy() - ref.box.cy()) / span;
+        }
+      }
+      for (const auto& [ib, vb] : by_id) {
+        if (ib == ia) continue;
+        const TrackedBox& start = vb.front();
+        const double gap = start.time_s - end.time_s;
+        if (start.frame <= end.frame || gap > options.relink_max_gap_s) continue;
+        const double px = end.box.cx() + vx * gap, py = end.box.cy() + vy * gap;
+        const double size = 0.5 * (end.box.h + start.box.h);
+        const double dist = std::hypot(px - start.box.cx(), py - start.box.cy()) / size;
+        const double scale = std::abs(std::log(start.box.h / std::max(end.box.h, 1.0f)));
+        const double cost = dist + scale;
+        if (cost <= options.relink_max_distance) cands.push_back({cost, ia, ib});
+      }
+    }
+    std::sort(cands.begin(), cands.end(),
+              [](const Candidate& x, const Candidate& y) { return x.cost < y.cost; });
+    std::map<TrackId, TrackId> next, prev;
+    for (const Candidate& c : cands) {
+      if (next.count(c.a) || prev.count(c.b)) continue;
+      // No cycles: walk back from a to make sure b is not its ancestor.
+      TrackId root = c.a;
+      bool cycle = false;
+      while (prev.count(root)) {
+        root = prev[root];
+        if (root == c.b) cycle = true;
+      }
+      if (cycle || root == c.b) continue;
+      next[c.a] = c.b;
+      prev[c.b] = c.a;
+    }
+    for (auto& [id, v] : by_id) {
+      if (prev.count(id) || !next.count(id)) continue;
+      TrackId cur = id;
+      while (next.count(cur)) {
+        cur = next[cur];
+        for (TrackedBox r : by_id[cur]) {
+          r.id = id;
+          v.push_back(r);
+        }
+        by_id[cur].clear();
+      }
+    }
+  }
+  std::vector<TrackedBox> out;
+  for (auto& [id, v] : by_id) {
+    if (v.empty()) continue;
+    if (options.min_length_s > 0 && v.back().time_s - v.front().time_s < options.min_length_s) {
+      continue;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      out.push_back(v[i]);
+      if (i + 1 == v.size() || options.max_gap_s <= 0) continue;
+      const TrackedBox& a = v[i];
+      const TrackedBox& b = v[i + 1];
+      const FrameIndex gap = b.frame - a.frame;
+      if (gap <= 1 || b.time_s - a.time_s > options.max_gap_s + 1e-9) continue;
+      for (FrameIndex f = a.frame + 1; f < b.frame; ++f) {
+        const double u = static_cast<double>(f - a.frame) / static_cast<double>(gap);
+        TrackedBox r;
+        r.frame = f;
+        r.time_s = a.time_s + static_cast<double>(f - a.frame) * frame_dt;
+        r.id = id;
+        r.score = 0;
+        r.box.x = static_cast<float>(a.box.x + u * (b.box.x - a.box.x));
+        r.box.y = static_cast<float>(a.box.y + u * (b.box.y - a.box.y));
+        r.box.w = static_cast<float>(a.box.w + u * (b.box.w - a.box.w));
+        r.box.h = static_cast<float>(a.box.h + u * (b.box.h - a.box.h));
+        out.push_back(r);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const TrackedBox& a, const TrackedBox& b) {
+    return a.frame != b.frame ? a.frame < b.frame : a.id < b.id;
+  });
+  return out;
+}
+
+}  // namespace monokin::track

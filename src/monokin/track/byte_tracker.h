@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// Backend "byte": a tracker that combines ByteTrack's two-stage association by detection
+// score, OC-SORT's observation-centric recovery, re-update and direction consistency, and a
+// Kalman state with box width and height (BoT-SORT). Parameters are in seconds and in units
+// relative to the box size, so they hold at any frame rate or resolution. Causal; the optional
+// offline post-processing (PostProcessTracks) interpolates gaps and re-links broken tracks.
+//
+//   auto tracker = MakeByteTracker({});
+//   for (...) rows = (*tracker)->Update(frame_info, detections);
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "monokin/core/status.h"
+#include "monokin/core/types.h"
+#include "monokin/track/tracker.h"
+
+namespace monokin::track {
+
+struct ByteTrackerOptions {
+  // Detection scores (0..1) split detections into the first association (>= high_score), the
+  // second one (low_score..high_score, only to keep existing tracks alive) and track births.
+  double high_score = 0.6;
+  double low_score = 0.1;
+  double new_track_score = 0.7;
+  // Lowest IoU for a match: first stage (high detections, every track), second stage (low
+  // detections, tracks seen last frame), unconfirmed tracks, and recovery by last observation.
+  double match_iou = 0.2;
+  double low_match_iou = 0.5;
+  double unconfirmed_match_iou = 0.3;
+  double recovery_match_iou = 0.3;
+  bool fuse_score = true;  // first-stage objective IoU x score (ByteTrack on MOT17)
+  // OC-SORT direction consistency: weight of the agreement between a track's direction of
+  // motion (over direction_delta_s) and the direction towards the candidate detection.
+  double direction_weight = 0.2;
+  double direction_delta_s = 0.1;
+  bool observation_recovery = true;   // OC-SORT OCR: match leftovers by their last observed box
+  bool observation_reupdate = true;   // OC-SORT ORU: re-run the filter along a virtual path
+  int confirm_hits = 2;               // consecutive matches before a track gets an id
+  double keep_lost_s = 1.0;           // how long an unmatched track may be recovered, seconds
+  bool report_detection_box = false;  // output the matched detection instead of the filter's box
+  double default_frame_rate = 30.0;   // used when frame timestamps do not increase
+  Status Validate() const;
+};
+
+Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options);
+
+// One output box, as an offline post-processing step sees it.
+struct TrackedBox {
+  FrameIndex frame = 0;
+  double time_s = 0;  // frame timestamp, seconds
+  TrackId id = -1;
+  BoxPx box;
+  float score = 0;
+};
+
+struct PostProcessOptions {
+  double max_gap_s = 0.7;  // interpolate linearly over gaps up to this long; 0 = off
+  // Re-link a track that ends to one that starts later (within relink_max_gap_s) when the
+  // first track's motion brings it to the second's first box: distance between the predicted
+  // and the observed centre, in box heights.
+  double relink_max_gap_s = 0.0;  // 0 = off
+  double relink_max_distance = 0.5;
+  double min_length_s = 0.0;  // drop tracks shorter than this after linking; 0 = keep all
+  double frame_rate = 30.0;   // to place interpolated frames in time
+};
+
+// Offline post-processing of a whole run (rows in any order). Returns rows sorted by frame,
+// then id; re-linked tracks take the id of their first part.
+std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
+                                          const PostProcessOptions& options);
+
+}  // namespace monokin::track

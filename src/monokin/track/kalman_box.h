@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// Constant-velocity Kalman filter on one image box, with time steps in seconds so that it does
+// not depend on the frame rate. Shared by the trackers of this folder.
+//
+//   KalmanBox kf(first_box);        // velocities start at 0, with a wide uncertainty
+//   kf.Predict(dt_s);               // every frame, before matching
+//   kf.Update(matched_box);         // when a detection was matched
+//   BoxPx estimate = kf.box();
+#pragma once
+
+#include <Eigen/Core>
+
+#include "monokin/core/types.h"
+
+namespace monokin::track {
+
+// Noise levels, as fractions of the box height (so that near and far people behave alike).
+// The defaults equal DeepSORT's per-frame values (1/20 of the height for position and the
+// measurement, 1/160 per frame for velocity) converted to rates at 30 fps.
+struct KalmanBoxNoise {
+  double measurement = 0.05;       // std of a measured cx, cy, w, h, x height
+  double process_position = 0.27;  // std growth of cx, cy, w, h per sqrt(second), x height
+  double process_velocity = 1.0;   // std growth of the velocities per sqrt(second), x height/s
+  double initial_position = 0.1;   // std of the first box, x height
+  double initial_velocity = 2.0;   // std of the unknown first velocity, x height/s
+};
+
+// State x = (cx, cy, w, h, vcx, vcy, vw, vh): centre and size in pixels, their rates in
+// pixels per second. Measurement z = (cx, cy, w, h). Constant velocity: x' = F(dt) x with
+// white process noise Q = diag(sigma^2) * dt, so variance grows linearly with elapsed time.
+class KalmanBox {
+ public:
+  using State = Eigen::Matrix<double, 8, 1>;
+  using Covariance = Eigen::Matrix<double, 8, 8>;
+  using Measurement = Eigen::Matrix<double, 4, 1>;
+
+  explicit KalmanBox(const BoxPx& box, const KalmanBoxNoise& noise = {});
+
+  // Moves the state `dt_s` seconds ahead (dt_s >= 0; 0 leaves it unchanged). Sizes are kept at
+  // least 1 px: a shrinking box stops shrinking instead of turning inside out.
+  void Predict(double dt_s);
+  // Corrects the state with a measured box (w, h > 0).
+  void Update(const BoxPx& measured);
+
+  // The current estimate as a box (w, h >= 1 px).
+  BoxPx box() const;
+  // Centre velocity, pixels per second.
+  double vx_pxps() const { return x_(4); }
+  double vy_pxps() const { return x_(5); }
+
+  // Squared Mahalanobis distance of `measured` from the predicted measurement, in units of
+  // its covariance (chi-square with 4 degrees of freedom: 9.49 is the 95 % gate).
+  double SquaredMahalanobis(const BoxPx& measured) const;
+
+  const State& state() const { return x_; }
+  const Covariance& covariance() const { return p_; }
+
+ private:
+  static Measurement ToMeasurement(const BoxPx& b);
+  Eigen::Matrix4d MeasurementCovariance() const;
+
+  KalmanBoxNoise noise_;
+  State x_;
+  Covariance p_;
+};
+
+}  // namespace monokin::track
