@@ -23,6 +23,46 @@ inline void Clamp(float* __restrict row, int n, ActRange act) {
   for (int c = 0; c < n; ++c) row[c] = std::clamp(row[c], act.lo, act.hi);
 }
 
+// Depthwise conv for stride 1 along x and few channels (the 256x256x8 .. 64x64x48 layers, where
+// a per-pixel loop over 8 channels is mostly loop overhead). With stride 1 a tap's input pixels
+// for a whole output row are contiguous, so each tap is one long multiply-add over the row, with
+// the tap's weights repeated across the row once per call.
+constexpr int kRowwiseMaxChannels = 64;
+
+void DepthwiseRowwise(const ConvGeometry& g, const float* in, const float* weights,
+                      const float* bias, ActRange act, float* out, ThreadPool& pool) {
+  const int c = g.out_c;
+  const int row = g.out_w * c;
+  const int taps = g.k_h * g.k_w;
+  pool.ParallelFor(g.out_h, 1, [&](int y0, int y1) {
+    std::vector<float> wrep(static_cast<size_t>(taps) * row);
+    for (int t = 0; t < taps; ++t) {
+      for (int ox = 0; ox < g.out_w; ++ox) {
+        std::memcpy(&wrep[static_cast<size_t>(t) * row + ox * c], weights + t * c,
+                    sizeof(float) * c);
+      }
+    }
+    for (int oy = y0; oy < y1; ++oy) {
+      float* __restrict o = out + static_cast<size_t>(oy) * row;
+      for (int ox = 0; ox < g.out_w; ++ox) std::memcpy(o + ox * c, bias, sizeof(float) * c);
+      for (int ky = 0; ky < g.k_h; ++ky) {
+        const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+        if (iy < 0 || iy >= g.in_h) continue;
+        const float* in_row = in + static_cast<size_t>(iy) * g.in_w * c;
+        for (int kx = 0; kx < g.k_w; ++kx) {
+          const int shift = kx - g.pad_left;  // input x = output x + shift
+          const int ox0 = std::max(0, -shift), ox1 = std::min(g.out_w, g.in_w - shift);
+          if (ox1 <= ox0) continue;
+          const float* __restrict ip = in_row + shift * c;
+          const float* __restrict wr = wrep.data() + static_cast<size_t>(ky * g.k_w + kx) * row;
+          for (int i = ox0 * c, end = ox1 * c; i < end; ++i) o[i] += ip[i] * wr[i];
+        }
+      }
+      Clamp(o, row, act);
+    }
+  });
+}
+
 }  // namespace
 
 WindowAxis ComputeWindow(int in, int kernel, int stride, int dilation, bool same_padding) {
@@ -84,6 +124,10 @@ void Conv2d(const ConvGeometry& g, const float* in, const float* weights_kxc, co
 void DepthwiseConv2d(const ConvGeometry& g, int multiplier, const float* in, const float* weights,
                      const float* bias, ActRange act, float* out, ThreadPool& pool) {
   const int c_out = g.out_c;
+  if (multiplier == 1 && g.stride_w == 1 && g.dil_w == 1 && c_out < kRowwiseMaxChannels) {
+    DepthwiseRowwise(g, in, weights, bias, act, out, pool);
+    return;
+  }
   pool.ParallelFor(g.out_h, 1, [&](int y0, int y1) {
     for (int oy = y0; oy < y1; ++oy) {
       for (int ox = 0; ox < g.out_w; ++ox) {
