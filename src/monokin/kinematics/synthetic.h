@@ -85,8 +85,8 @@ inline Skeleton MakeSagittalWorld(const SagittalPose& p, double height_m, Vec3 h
   for (int k = 1; k <= 6; ++k) {
     s[k] = eyes + 0.03 * h * fwd + Vec3{0, 0, (k <= 3 ? 0.03 : -0.03) * h};
   }
-  s[bp::kLeftEye] = eyes + 0.03 * h * fwd + Vec3{0, 0, 0.03 * h};
-  s[bp::kRightEye] = eyes + 0.03 * h * fwd + Vec3{0, 0, -0.03 * h};
+  s[bp::kLeftEye] = eyes + Vec3{0, 0, 0.03 * h};  // mid-eye straight above mid-shoulder
+  s[bp::kRightEye] = eyes + Vec3{0, 0, -0.03 * h};
   s[bp::kLeftEar] = eyes - 0.04 * h * fwd + Vec3{0, 0, 0.07 * h};
   s[bp::kRightEar] = eyes - 0.04 * h * fwd + Vec3{0, 0, -0.07 * h};
   s[9] = s[bp::kNose] + 0.03 * h * dir(down) + Vec3{0, 0, 0.02 * h};
