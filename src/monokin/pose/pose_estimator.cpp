@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "monokin/core/geometry.h"
 #include "monokin/core/log.h"
 #include "monokin/pose/blazepose_detector.h"
 #include "monokin/pose/blazepose_landmarker.h"
@@ -18,6 +19,9 @@ namespace {
 // A track's region is forgotten once the track has not been asked about for this many frames
 // (one second at 30 fps): after that the person has moved too much for the region to help.
 constexpr FrameIndex kForgetAfterFrames = 30;
+// Regions smaller than this carry too little of the frame for a 256x256 model input; such a
+// track (a degenerate box, or collapsed auxiliary landmarks) gets no pose.
+constexpr float kMinRegionPx = 8.0f;
 
 bool Contains(const BoxPx& box, float x, float y) {
   return x >= box.x && x <= box.x + box.w && y >= box.y && y <= box.y + box.h;
@@ -49,14 +53,17 @@ class BlazePoseEstimator final : public PoseEstimator {
       state.last_seen = frame.index;
       std::optional<LandmarkDecoding> found;
       // Follow the previous pose while its region still sits on the tracker's box.
-      if (state.region && Contains(track.box, state.region->cx_px, state.region->cy_px)) {
+      if (state.region && state.region->size_px >= kMinRegionPx &&
+          Contains(track.box, state.region->cx_px, state.region->cy_px)) {
         MK_ASSIGN_OR_RETURN(LandmarkDecoding lm, landmarker_.Run(bgr, *state.region));
         if (lm.presence >= options_.min_presence) found = std::move(lm);
       }
-      if (!found) {
+      if (!found && track.box.area() > 0) {
         MK_ASSIGN_OR_RETURN(PoseRegion seed, SeedRegion(bgr, track.box));
-        MK_ASSIGN_OR_RETURN(LandmarkDecoding lm, landmarker_.Run(bgr, seed));
-        if (lm.presence >= options_.min_presence) found = std::move(lm);
+        if (seed.size_px >= kMinRegionPx) {
+          MK_ASSIGN_OR_RETURN(LandmarkDecoding lm, landmarker_.Run(bgr, seed));
+          if (lm.presence >= options_.min_presence) found = std::move(lm);
+        }
       }
       if (found) {
         state.region = found->next_region;
@@ -92,10 +99,19 @@ class BlazePoseEstimator final : public PoseEstimator {
     if (!detector_) return square;
     MK_ASSIGN_OR_RETURN(std::vector<PoseDetection> found,
                         detector_->Detect(bgr, RegionBounds(square)));
-    for (const PoseDetection& d : found) {  // best score first
-      if (Contains(box, d.keypoints_px[0].x, d.keypoints_px[0].y)) return d.region;
+    // Of the people whose hip centre lies in the box, the one whose body box overlaps the
+    // tracker's box most: in a crowd the crop also holds neighbours, often with higher scores.
+    const PoseDetection* best = nullptr;
+    float best_iou = 0;
+    for (const PoseDetection& d : found) {
+      if (!Contains(box, d.keypoints_px[0].x, d.keypoints_px[0].y)) continue;
+      const float iou = IoU(d.person_box, box);
+      if (best == nullptr || iou > best_iou) {
+        best = &d;
+        best_iou = iou;
+      }
     }
-    return square;
+    return best != nullptr ? best->region : square;
   }
 
   PoseOptions options_;
