@@ -28,9 +28,9 @@ struct BoxKalman {
   using Vec8 = Eigen::Matrix<double, 8, 1>;
   using Mat8 = Eigen::Matrix<double, 8, 8>;
   using Vec4 = Eigen::Matrix<double, 4, 1>;
-  static constexpr double kPos = 1.0 / 20;           // measurement std, x box size
-  static constexpr double kProcPos = 0.27;           // per sqrt(s), x box size
-  static constexpr double kProcVel = 1.0;            // per sqrt(s), x box size per second
+  static constexpr double kPos = 1.0 / 20;             // measurement std, x box size
+  static constexpr double kProcPos = 0.27;             // per sqrt(s), x box size
+  static constexpr double kProcVel = 1.0;              // per sqrt(s), x box size per second
   static constexpr double kInitVel = 10.0 / 160 * 30;  // x box size per second
 
   Vec8 x;
@@ -167,7 +167,7 @@ struct Observation {
 struct TrackState {
   TrackId id = -1;  // assigned when confirmed
   BoxKalman kf;
-  int hits = 0;              // consecutive matches while tentative, total after
+  int hits = 0;  // consecutive matches while tentative, total after
   int frames_since_seen = 0;
   bool confirmed = false;
   float score = 0;
@@ -385,8 +385,7 @@ class ByteTracker final : public Tracker {
     tr.last_det = d.box;
     tr.last_seen_s = t;
     tr.history.push_back({t, d.box});
-    while (tr.history.size() > 2 &&
-           tr.history[1].time_s <= t - opt_.direction_delta_s - 1e-9) {
+    while (tr.history.size() > 2 && tr.history[1].time_s <= t - opt_.direction_delta_s - 1e-9) {
       tr.history.pop_front();
     }
     if (!tr.confirmed && tr.hits >= opt_.confirm_hits) Confirm(tr);

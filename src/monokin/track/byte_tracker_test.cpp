@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/track/byte_tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace monokin::track {
+namespace {
+
+FrameInfo At(int index, double fps = 30) {
+  FrameInfo f;
+  f.index = index;
+  f.pts = Micros(static_cast<std::int64_t>(1e6 * index / fps));
+  return f;
+}
+
+Detection Det(float x, float y, float score = 0.9f, float w = 40, float h = 100) {
+  return Detection{BoxPx{x, y, w, h}, score, 0};
+}
+
+TEST(ByteTracker, RejectsBadOptions) {
+  ByteTrackerOptions o;
+  o.low_score = 0.8;
+  o.high_score = 0.5;
+  EXPECT_FALSE(MakeByteTracker(o).ok());
+  o = {};
+  o.confirm_hits = 0;
+  EXPECT_FALSE(MakeByteTracker(o).ok());
+  EXPECT_TRUE(MakeByteTracker({}).ok());
+}
+
+TEST(ByteTracker, KeepsIdsOfTwoWalkersThatCross) {
+  auto t = MakeByteTracker({});
+  ASSERT_TRUE(t.ok());
+  std::map<int, TrackId> id_of_left;  // walker starting on the left
+  TrackId left = -1, right = -1;
+  for (int i = 0; i < 60; ++i) {
+    const float a = 100 + 6.0f * i, b = 460 - 6.0f * i;
+    std::vector<Detection> d = {Det(a, 200), Det(b, 205)};
+    const auto out = (*t)->Update(At(i), d);
+    if (i < 2) continue;
+    ASSERT_EQ(out.size(), 2u) << i;
+    for (const Track& tr : out) {
+      const bool is_left = std::abs(tr.box.x - a) < std::abs(tr.box.x - b);
+      if (i == 2) (is_left ? left : right) = tr.id;
+      if (std::abs(a - b) > 60) {
+        EXPECT_EQ(tr.id, is_left ? left : right) << "frame " << i;
+      }
+    }
+  }
+  EXPECT_NE(left, right);
+}
+
+TEST(ByteTracker, LowScoreDetectionsKeepATrackButDoNotStartOne) {
+  auto t = MakeByteTracker({});
+  ASSERT_TRUE(t.ok());
+  std::vector<Detection> d = {Det(100, 100), Det(400, 100, 0.3f)};
+  (*t)->Update(At(0), d);
+  auto out = (*t)->Update(At(1), d);
+  ASSERT_EQ(out.size(), 1u);  // the low-score one never starts a track
+  const TrackId id = out[0].id;
+  std::vector<Detection> weak = {Det(102, 100, 0.3f)};
+  out = (*t)->Update(At(2), weak);  // ByteTrack's second stage keeps it
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, id);
+}
+
+TEST(ByteTracker, RecoversATrackAfterAShortOcclusion) {
+  auto t = MakeByteTracker({});
+  ASSERT_TRUE(t.ok());
+  TrackId id = -1;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<Detection> d;
+    if (i < 15 || i >= 25) d.push_back(Det(100 + 4.0f * i, 100));  // hidden for 1/3 s
+    const auto out = (*t)->Update(At(i), d);
+    if (i == 10) id = out.at(0).id;
+    if (i >= 26) {
+      ASSERT_EQ(out.size(), 1u) << i;
+      EXPECT_EQ(out[0].id, id) << i;
+    }
+    if (i >= 15 && i < 25) {
+      EXPECT_TRUE(out.empty());
+    }
+  }
+}
+
+TEST(ByteTracker, SameResultAtAnyFrameRate) {
+  // The same motion in seconds, sampled at 30 and 60 fps, through a 0.4 s occlusion.
+  for (double fps : {30.0, 60.0}) {
+    auto t = MakeByteTracker({});
+    ASSERT_TRUE(t.ok());
+    TrackId id = -1;
+    const int n = static_cast<int>(2 * fps);
+    for (int i = 0; i < n; ++i) {
+      const double s = i / fps;
+      std::vector<Detection> d;
+      if (s < 0.8 || s >= 1.2) d.push_back(Det(static_cast<float>(100 + 150 * s), 100));
+      const auto out = (*t)->Update(At(i, fps), d);
+      if (s > 0.5 && id < 0 && !out.empty()) id = out[0].id;
+      if (s >= 1.25) {
+        ASSERT_EQ(out.size(), 1u) << fps << " " << i;
+        EXPECT_EQ(out[0].id, id) << fps;
+      }
+    }
+  }
+}
+
+TEST(ByteTracker, PostProcessingInterpolatesAndRelinks) {
+  std::vector<TrackedBox> rows;
+  for (int f = 0; f < 10; ++f)
+    rows.push_back({f, f / 30.0, 1, BoxPx{100.0f + 3 * f, 50, 40, 100}, 1});
+  for (int f = 14; f < 20; ++f)
+    rows.push_back({f, f / 30.0, 2, BoxPx{100.0f + 3 * f, 50, 40, 100}, 1});
+  PostProcessOptions p;
+  p.max_gap_s = 0.3;
+  p.relink_max_gap_s = 0.5;
+  const auto out = PostProcessTracks(rows, p);
+  ASSERT_EQ(out.size(), 20u);
+  for (size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].frame, static_cast<FrameIndex>(i));
+    EXPECT_EQ(out[i].id, 1);
+    EXPECT_NEAR(out[i].box.x, 100.0f + 3 * i, 1e-3);
+  }
+  p.relink_max_gap_s = 0;  // without re-linking: two tracks, no interpolation across ids
+  EXPECT_EQ(PostProcessTracks(rows, p).size(), 16u);
+}
+
+}  // namespace
+}  // namespace monokin::track
