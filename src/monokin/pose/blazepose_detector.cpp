@@ -9,6 +9,7 @@
 
 #include "monokin/infer/model.h"
 #include "monokin/pose/landmark_decoding.h"
+#include "monokin/pose/model_files.h"
 
 namespace monokin::pose {
 namespace {
@@ -56,6 +57,13 @@ Result<BlazePoseDetector> BlazePoseDetector::Create(const std::string& model_pat
   det.boxes_output_ = boxes;
   det.scores_output_ = scores;
   return det;
+}
+
+Result<BlazePoseDetector> BlazePoseDetector::CreateFromModelsDir(const std::string& models_dir,
+                                                                 int threads) {
+  MK_ASSIGN_OR_RETURN(std::string path,
+                      FindModelFile(models_dir, {kDetectorModelFile, kDetectorModelFileAlt}));
+  return Create(path, threads);
 }
 
 Result<std::vector<PoseDetection>> BlazePoseDetector::Detect(const cv::Mat& bgr,

@@ -3,7 +3,7 @@
 // and a scale/rotation point that give MediaPipe's rotated region for the landmark model.
 // A near-range detector: good for one or two athletes filling a good part of the frame.
 //
-//   MK_ASSIGN_OR_RETURN(auto det, BlazePoseDetector::Create(path, 1));
+//   MK_ASSIGN_OR_RETURN(auto det, BlazePoseDetector::CreateFromModelsDir("", 1));
 //   MK_ASSIGN_OR_RETURN(std::vector<Detection> people, det.DetectPeopleBlazePose(frame.bgr));
 #pragma once
 
@@ -40,6 +40,9 @@ class BlazePoseDetector {
   // Loads the detector model. kNotFound / kUnsupported from the model loader, kUnsupported
   // when its inputs or outputs are not BlazePose's detector's.
   static Result<BlazePoseDetector> Create(const std::string& model_path, int threads);
+  // Create() with the detector file found in `models_dir`, or in the default folders when it
+  // is empty (model_files.h); kNotFound names the folders searched.
+  static Result<BlazePoseDetector> CreateFromModelsDir(const std::string& models_dir, int threads);
 
   // People found in `bgr` (8-bit, 3 channels), or only within `area` (frame pixels; clipped to
   // the frame) when given. Sorted by score, descending; empty when nobody is found.

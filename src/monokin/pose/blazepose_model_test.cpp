@@ -39,7 +39,7 @@ TEST(BlazePoseModelTest, DetectorFindsMessiAndLandmarksSitOnHim) {
   const cv::Mat img = cv::imread(kMessi, cv::IMREAD_COLOR);
   if (img.empty()) GTEST_SKIP() << kMessi << " absent (Debian package opencv-doc)";
 
-  auto det = BlazePoseDetector::Create(dir + "/" + kDetectorModelFile, 1);
+  auto det = BlazePoseDetector::CreateFromModelsDir(dir, 1);
   ASSERT_TRUE(det.ok()) << det.status().ToString();
   auto found = det->Detect(img);
   ASSERT_TRUE(found.ok()) << found.status().ToString();
@@ -128,6 +128,33 @@ TEST(BlazePoseModelTest, MissingModelsAreNotFound) {
   EXPECT_NE(est.status().message().find("scripts/setup"), std::string::npos);
   options.model = "none";
   EXPECT_TRUE(MakePoseEstimator(options).ok());
+  auto det = BlazePoseDetector::CreateFromModelsDir("/nonexistent/models", 1);
+  ASSERT_FALSE(det.ok());
+  EXPECT_EQ(det.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(det.status().message().find("pose_solution_packed_assets.data"), std::string::npos);
+}
+
+TEST(BlazePoseModelTest, FilesThatAreNotTheModelsAreUnsupported) {
+  const std::filesystem::path tmp =
+      std::filesystem::temp_directory_path() / "monokin_pose_bad_model_test";
+  std::filesystem::create_directories(tmp);
+  std::ofstream(tmp / "pose_landmark_full.tflite") << "this is not a flatbuffer";
+  PoseOptions options;
+  options.models_dir = tmp.string();
+  auto est = MakePoseEstimator(options);
+  std::filesystem::remove_all(tmp);
+  ASSERT_FALSE(est.ok());
+  EXPECT_EQ(est.status().code(), StatusCode::kUnsupported) << est.status().ToString();
+
+  SKIP_WITHOUT_MODELS(dir);
+  // A landmark model is a valid TFLite file but not the detector (and the other way round).
+  auto det = BlazePoseDetector::Create(dir + "/" + LandmarkModelFile("lite"), 1);
+  ASSERT_FALSE(det.ok());
+  EXPECT_EQ(det.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(det.status().message().find("not the BlazePose detector"), std::string::npos);
+  auto lm = BlazePoseLandmarker::Create(dir + "/" + kDetectorModelFile, 1);
+  ASSERT_FALSE(lm.ok());
+  EXPECT_EQ(lm.status().code(), StatusCode::kUnsupported);
 }
 
 // ---- COCO keypoint quality ----------------------------------------------------------------
