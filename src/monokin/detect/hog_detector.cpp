@@ -31,9 +31,14 @@ class HogDetector final : public Detector {
           "hog detector needs a non-empty 8-bit 3-channel image; got {}x{} with type {}", bgr.cols,
           bgr.rows, bgr.type()));
     }
+    const float up = options_.hog_upscale;
+    // OpenCV 4.6 corrupts its heap ("double free") when the image is smaller than the window;
+    // nobody of the window's size can be in such an image anyway.
+    if (bgr.cols * up < hog_.winSize.width || bgr.rows * up < hog_.winSize.height) {
+      return std::vector<Detection>{};
+    }
     std::vector<cv::Rect> windows;
     std::vector<double> margins;
-    const float up = options_.hog_upscale;
     try {
       cv::Mat img = bgr;
       if (up != 1.0f) cv::resize(bgr, img, cv::Size(), up, up, cv::INTER_LINEAR);

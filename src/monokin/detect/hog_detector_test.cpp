@@ -64,6 +64,22 @@ TEST(HogDetectorTest, FindsNobodyOnABlankImage) {
   }
 }
 
+TEST(HogDetectorTest, ImagesNearTheWindowSizeAreHandled) {
+  for (float upscale : {1.0f, 1.5f}) {
+    DetectorOptions o = HogOptions(0.3f);
+    o.hog_upscale = upscale;
+    auto det = MakeDetector(o);
+    ASSERT_TRUE(det.ok());
+    // Below, at and just above the 64x128 window, before and after upscaling.
+    for (const cv::Size size : {cv::Size(30, 20), cv::Size(42, 85), cv::Size(43, 86),
+                                cv::Size(63, 127), cv::Size(64, 128), cv::Size(65, 130)}) {
+      auto people = (*det)->Detect(cv::Mat(size, CV_8UC3, cv::Scalar(10, 200, 30)));
+      ASSERT_TRUE(people.ok()) << people.status().ToString();
+      EXPECT_TRUE(people->empty());
+    }
+  }
+}
+
 TEST(HogDetectorTest, RejectsAnEmptyOrGreyscaleImage) {
   auto det = MakeDetector(HogOptions(0.3f));
   ASSERT_TRUE(det.ok());

@@ -199,3 +199,21 @@ TEST(YoloxDetectorTest, FindsNobodyOnABlankImage) {
 
 }  // namespace
 }  // namespace monokin::detect
+
+namespace monokin::detect {
+namespace {
+
+TEST(YoloxDetectorTest, TinyAndOddShapedImagesWork) {
+  SKIP_WITHOUT_MODEL();
+  auto det = MakeDetector(YoloxOptions(ModelPath()));
+  ASSERT_TRUE(det.ok()) << det.status().ToString();
+  for (const cv::Size size : {cv::Size(5, 3), cv::Size(1000, 40), cv::Size(40, 1000)}) {
+    auto people = (*det)->Detect(cv::Mat(size, CV_8UC3, cv::Scalar::all(90)));
+    ASSERT_TRUE(people.ok()) << people.status().ToString();
+    EXPECT_TRUE(people->empty());
+  }
+  EXPECT_EQ((*det)->Detect(cv::Mat()).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace monokin::detect
