@@ -538,7 +538,7 @@ Status TfliteModel::Build(const Graph& g) {
     input_specs_.push_back(spec(id));
   }
   std::vector<std::vector<int>> step_inputs, step_outputs;
-  std::vector<bool> produced(values_.size(), false);
+  std::vector<bool> produced(values_.size(), false), read_at_run(values_.size(), false);
   for (int id : input_ids_) produced[id] = true;
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const GraphOp& op = g.ops[i];
@@ -559,6 +559,12 @@ Status TfliteModel::Build(const Graph& g) {
       if (produced[id]) return Fail(index, op, "output is written twice");
       produced[id] = true;
     }
+    // Conv and depthwise filters and biases are copied into their closure in the layout the
+    // kernel wants; every other input is read through In() at run time.
+    const bool conv = op.code == kOpConv2d || op.code == kOpDepthwiseConv2d;
+    for (size_t k = 0; k < op.inputs.size(); ++k) {
+      if (op.inputs[k] >= 0 && (!conv || k == 0)) read_at_run[op.inputs[k]] = true;
+    }
     steps_.push_back(std::move(step));
     step_inputs.push_back(op.inputs);
     step_outputs.push_back(op.outputs);
@@ -575,8 +581,14 @@ Status TfliteModel::Build(const Graph& g) {
     output_specs_.push_back(spec(id));
   }
   MK_RETURN_IF_ERROR(PlanMemory(step_inputs, step_outputs));
+  for (int id : output_ids_) read_at_run[id] = true;
   // Constant data no longer needed once folded into the closures.
-  for (Value& v : values_) {
+  for (size_t i = 0; i < values_.size(); ++i) {
+    Value& v = values_[i];
+    if (!read_at_run[i]) {
+      v.f.clear();
+      v.f.shrink_to_fit();
+    }
     v.raw.clear();
     v.raw.shrink_to_fit();
     v.tensor = nullptr;
