@@ -111,8 +111,9 @@ Status ExplainFileOpenFailure(const std::string& path) {
         path, g.codec, ConvertHint(path)));
   }
   return Unsupported(
-      fmt::format("cannot open video '{}': a {} file without a video stream OpenCV can open; {}",
-                  path, g.format, ConvertHint(path)));
+      fmt::format("cannot open video '{}': its {} container has no video stream OpenCV can "
+                  "open; pass a file with a video track",
+                  path, g.format));
 }
 
 class CaptureSource final : public Source {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -142,6 +143,23 @@ Result<std::unique_ptr<Source>> OpenSource(const SourceOptions& options) {
         fmt::format("cannot open video '{}': the file is empty (0 bytes)", options.uri));
   }
   return detail::OpenCapture(options, kind);
+}
+
+Result<double> MeasureDecodeFps(const SourceOptions& options, int max_frames) {
+  const auto start = std::chrono::steady_clock::now();
+  MK_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(options));
+  std::int64_t frames = 0;
+  while (max_frames <= 0 || frames < max_frames) {
+    MK_ASSIGN_OR_RETURN(std::optional<Frame> frame, source->Next());
+    if (!frame) break;
+    ++frames;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (frames == 0 || seconds <= 0) {
+    return DataLoss(fmt::format("'{}' gave no frames to time", options.uri));
+  }
+  return static_cast<double>(frames) / seconds;
 }
 
 }  // namespace monokin::video

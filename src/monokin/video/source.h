@@ -46,7 +46,7 @@ struct SourceInfo {
   double fps = 0;                   // nominal rate from the container; 0 when unknown
   std::int64_t frame_count = -1;    // from the container; -1 when unknown (live, some formats)
   std::string codec;                // FourCC or codec name when known
-  int rotation_deg = 0;  // clockwise rotation applied to make frames upright: 0/90/180/270
+  int rotation_deg = 0;             // clockwise turn applied to make frames upright: 0/90/180/270
 };
 
 // Produces frames in order. One thread at a time.
@@ -64,5 +64,9 @@ class Source {
 // for the codec, folder without images), kDataLoss (a video with zero decodable frames),
 // kUnavailable (camera or URL cannot be reached within open_timeout_ms).
 Result<std::unique_ptr<Source>> OpenSource(const SourceOptions& options);
+
+// Opens `options` and decodes up to `max_frames` frames (all when <= 0) as fast as possible;
+// returns frames per second, opening included. For the bench app and quick checks.
+Result<double> MeasureDecodeFps(const SourceOptions& options, int max_frames);
 
 }  // namespace monokin::video

@@ -134,6 +134,17 @@ TEST(FileSourceTest, OpenCvSampleHasAllFramesInIncreasingTime) {
   EXPECT_EQ(frames.back().info.pts, Micros(794 * 100'000));
 }
 
+TEST(FileSourceTest, MeasureDecodeFpsCountsFrames) {
+  TempDir dir;
+  const std::string path = dir.Path("clip.avi");
+  ASSERT_TRUE(testing::WriteMjpgAvi(path, 20, 25.0));
+  Result<double> fps = MeasureDecodeFps({.uri = path}, 10);
+  ASSERT_TRUE(fps.ok()) << fps.status().ToString();
+  EXPECT_GT(*fps, 0.0);
+  EXPECT_EQ(MeasureDecodeFps({.uri = dir.Path("missing.avi")}, 10).status().code(),
+            StatusCode::kNotFound);
+}
+
 // Frame times as FFmpeg's own ffprobe reads them, in microseconds.
 std::vector<Micros> ProbeFrameTimes(const std::string& path, const TempDir& dir) {
   const std::string out = dir.Path("pts.txt");
