@@ -100,6 +100,12 @@ double Iou(const BoxPx& a, const BoxPx& b) {
   return uni > 0 ? inter / uni : 0;
 }
 
+// The box grown by `b` times its size on every side, around the same centre.
+BoxPx Grow(const BoxPx& a, double b) {
+  return BoxPx{static_cast<float>(a.x - b * a.w), static_cast<float>(a.y - b * a.h),
+               static_cast<float>(a.w * (1 + 2 * b)), static_cast<float>(a.h * (1 + 2 * b))};
+}
+
 // ---- optimal assignment (maximise; shortest augmenting path with potentials) -----------------
 // Returns pairs (row, col) of a maximum-weight matching among entries with weight > 0.
 std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, int rows, int cols) {
@@ -228,6 +234,10 @@ class ByteTracker final : public Tracker {
       for (int a = 0; a < nt; ++a) {
         const TrackState& tr = tracks_[trks[a]];
         const BoxPx ref = use_last_obs ? tr.last_det : tr.kf.Box();
+        const double buffer =
+            tr.frames_since_seen > 0
+                ? std::min(opt_.lost_buffer_max, opt_.lost_buffer_per_s * (t - tr.last_seen_s))
+                : 0.0;
         double dir_x = 0, dir_y = 0;
         const Observation* prev = direction ? PreviousObservation(tr, t) : nullptr;
         if (prev) {
@@ -243,7 +253,8 @@ class ByteTracker final : public Tracker {
         }
         for (int b = 0; b < nd; ++b) {
           const Detection& d = detections[dets[b]];
-          const double iou = Iou(ref, d.box);
+          const double iou = buffer > 0 ? Iou(Grow(ref, buffer), Grow(d.box, buffer))
+                                        : Iou(ref, d.box);
           if (iou < min_iou) continue;
           double value = fuse ? iou * d.score : iou;
           if (prev) {
