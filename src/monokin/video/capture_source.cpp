@@ -257,10 +257,12 @@ class CaptureSource final : public Source {
                                   info_.uri, error, where));
     }
     if (LooksTruncated(decoded)) {
+      // Damage in the middle makes FFmpeg skip frames and carry on, so the shortfall shows only
+      // here; the message says where reading stopped, which is exact for a truncated file.
       return DataLoss(fmt::format(
-          "frame {} of '{}' could not be decoded; {} of the {} its header lists; the file is "
-          "truncated or damaged (frames before it are valid); re-export or re-copy it",
-          decoded, info_.uri, where, info_.frame_count));
+          "reading '{}' stopped at frame {} ({:.1f} s) but its header lists {} frames; the file "
+          "is truncated or damaged (frames returned so far are valid); re-export or re-copy it",
+          info_.uri, decoded, ToSeconds(last_pts_), info_.frame_count));
     }
     MK_LOG(kDebug, "end of {}: {} frames, {:.3f} s", info_.uri, decoded, ToSeconds(last_pts_));
     return OkStatus();

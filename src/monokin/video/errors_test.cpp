@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -165,6 +166,43 @@ TEST(SourceErrorsTest, TruncatedAviReturnsFramesThenDataLoss) {
   EXPECT_TRUE(Contains(s.message(), " s)")) << s.message();  // says at which time
   // The error stays.
   EXPECT_EQ((*source)->Next().status().code(), StatusCode::kDataLoss);
+}
+
+TEST(SourceErrorsTest, DamageInTheMiddleEndsWithDataLoss) {
+  if (!std::filesystem::exists(testing::VtestPath())) {
+    GTEST_SKIP() << "install opencv-doc for " << testing::VtestPath();
+  }
+  TempDir dir;
+  const std::string path = dir.Path("holed.avi");
+  std::ifstream in(testing::VtestPath(), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  bytes.replace(bytes.size() / 2, 300'000, 300'000, '\0');  // wipe about 30 frames
+  std::ofstream(path, std::ios::binary) << bytes;
+  auto source = OpenSource({.uri = path});
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  int frames = 0;
+  Micros last{-1}, biggest_step{0};
+  Status end;
+  while (true) {
+    Result<std::optional<Frame>> next = (*source)->Next();
+    if (!next.ok()) {
+      end = next.status();
+      break;
+    }
+    if (!*next) break;
+    const Micros pts = (**next).info.pts;
+    ASSERT_GT(pts, last);
+    if (last.count() >= 0) biggest_step = std::max(biggest_step, pts - last);
+    last = pts;
+    ++frames;
+  }
+  EXPECT_LT(frames, 795);
+  EXPECT_GT(frames, 700);
+  // AVI has no per-frame times: after the hole, FFmpeg numbers the surviving frames on, so
+  // there is no gap in time and later frames come early. Times still increase evenly.
+  EXPECT_EQ(biggest_step, Micros(100'000));
+  EXPECT_EQ(end.code(), StatusCode::kDataLoss) << end.ToString();
+  EXPECT_TRUE(Contains(end.message(), "795 frames")) << end.message();
 }
 
 TEST(SourceErrorsTest, TruncatedMatroskaIsDataLossByDuration) {
