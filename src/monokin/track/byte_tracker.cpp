@@ -253,8 +253,8 @@ class ByteTracker final : public Tracker {
         }
         for (int b = 0; b < nd; ++b) {
           const Detection& d = detections[dets[b]];
-          const double iou = buffer > 0 ? Iou(Grow(ref, buffer), Grow(d.box, buffer))
-                                        : Iou(ref, d.box);
+          const double iou =
+              buffer > 0 ? Iou(Grow(ref, buffer), Grow(d.box, buffer)) : Iou(ref, d.box);
           if (iou < min_iou) continue;
           double value = fuse ? iou * d.score : iou;
           if (prev) {
@@ -334,13 +334,15 @@ class ByteTracker final : public Tracker {
 
     std::vector<Track> out;
     for (const TrackState& tr : tracks_) {
-      if (!tr.confirmed || tr.frames_since_seen > 0) continue;
+      if (!tr.confirmed) continue;
+      const bool lost = tr.frames_since_seen > 0;
+      if (lost && t - tr.last_seen_s > opt_.report_lost_s + 1e-9) continue;
       Track o;
       o.id = tr.id;
-      o.box = opt_.report_detection_box ? tr.last_det : tr.kf.Box();
+      o.box = opt_.report_detection_box && !lost ? tr.last_det : tr.kf.Box();
       o.score = tr.score;
       o.hits = tr.hits;
-      o.frames_since_seen = 0;
+      o.frames_since_seen = tr.frames_since_seen;
       out.push_back(o);
     }
     std::sort(out.begin(), out.end(), [](const Track& a, const Track& b) { return a.id < b.id; });
@@ -440,7 +442,9 @@ Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& optio
 std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
                                           const PostProcessOptions& options) {
   std::map<TrackId, std::vector<TrackedBox>> by_id;
-  for (const TrackedBox& r : rows) by_id[r.id].push_back(r);
+  for (const TrackedBox& r : rows) {
+    if (!r.predicted) by_id[r.id].push_back(r);
+  }
   for (auto& [id, v] : by_id) {
     std::sort(v.begin(), v.end(),
               [](const TrackedBox& a, const TrackedBox& b) { return a.frame < b.frame; });

@@ -31,7 +31,7 @@ struct ByteTrackerOptions {
   double match_iou = 0.3;
   double low_match_iou = 0.5;
   double unconfirmed_match_iou = 0.3;
-  double recovery_match_iou = 0.3;
+  double recovery_match_iou = 0.5;
   bool fuse_score = true;  // first-stage objective IoU x score (ByteTrack on MOT17)
   // OC-SORT direction consistency: weight of the agreement between a track's direction of
   // motion (over direction_delta_s) and the direction towards the candidate detection.
@@ -42,10 +42,13 @@ struct ByteTrackerOptions {
   // lost (at most lost_buffer_max), so a track whose prediction drifted can still match.
   double lost_buffer_per_s = 0.0;
   double lost_buffer_max = 0.5;
-  bool observation_recovery = true;   // OC-SORT OCR: match leftovers by their last observed box
-  bool observation_reupdate = true;   // OC-SORT ORU: re-run the filter along a virtual path
-  int confirm_hits = 2;               // consecutive matches before a track gets an id
-  double keep_lost_s = 2.0;           // how long an unmatched track may be recovered, seconds
+  bool observation_recovery = true;  // OC-SORT OCR: match leftovers by their last observed box
+  bool observation_reupdate = true;  // OC-SORT ORU: re-run the filter along a virtual path
+  int confirm_hits = 2;              // consecutive matches before a track gets an id
+  double keep_lost_s = 2.0;          // how long an unmatched track may be recovered, seconds
+  // Also report confirmed tracks lost for at most this long, at their predicted box (causal
+  // gap filling; frames_since_seen > 0 tells them apart). 0 = only matched tracks.
+  double report_lost_s = 0.5;
   bool report_detection_box = false;  // output the matched detection instead of the filter's box
   double default_frame_rate = 30.0;   // used when frame timestamps do not increase
   Status Validate() const;
@@ -60,6 +63,7 @@ struct TrackedBox {
   TrackId id = -1;
   BoxPx box;
   float score = 0;
+  bool predicted = false;  // a lost track's predicted box (Track::frames_since_seen > 0)
 };
 
 struct PostProcessOptions {
@@ -75,8 +79,9 @@ struct PostProcessOptions {
   double frame_rate = 30.0;   // to place interpolated frames in time
 };
 
-// Offline post-processing of a whole run (rows in any order). Returns rows sorted by frame,
-// then id; re-linked tracks take the id of their first part.
+// Offline post-processing of a whole run (rows in any order). Predicted rows are dropped
+// first (interpolation replaces them where the track came back). Returns rows sorted by
+// frame, then id; re-linked tracks take the id of their first part.
 std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
                                           const PostProcessOptions& options);
 

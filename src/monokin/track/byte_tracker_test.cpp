@@ -67,20 +67,29 @@ TEST(ByteTracker, LowScoreDetectionsKeepATrackButDoNotStartOne) {
 }
 
 TEST(ByteTracker, RecoversATrackAfterAShortOcclusion) {
-  auto t = MakeByteTracker({});
+  ByteTrackerOptions o;
+  o.report_lost_s = 0.2;  // predicted boxes for the first 0.2 s of the occlusion only
+  auto t = MakeByteTracker(o);
   ASSERT_TRUE(t.ok());
   TrackId id = -1;
   for (int i = 0; i < 40; ++i) {
     std::vector<Detection> d;
-    if (i < 15 || i >= 25) d.push_back(Det(100 + 4.0f * i, 100));  // hidden for 1/3 s
+    const float x = 100 + 4.0f * i;
+    if (i < 15 || i >= 25) d.push_back(Det(x, 100));  // hidden for 1/3 s
     const auto out = (*t)->Update(At(i), d);
     if (i == 10) id = out.at(0).id;
-    if (i >= 26) {
+    if (i >= 25) {
       ASSERT_EQ(out.size(), 1u) << i;
       EXPECT_EQ(out[0].id, id) << i;
-    }
-    if (i >= 15 && i < 25) {
-      EXPECT_TRUE(out.empty());
+      EXPECT_EQ(out[0].frames_since_seen, 0);
+    } else if (i >= 15 &&
+               i <= 20) {  // 6 frames = 0.2 s  // reported as predicted, moving on with the person
+      ASSERT_EQ(out.size(), 1u) << i;
+      EXPECT_EQ(out[0].id, id);
+      EXPECT_EQ(out[0].frames_since_seen, i - 14);
+      EXPECT_NEAR(out[0].box.x, x, 8.0) << i;
+    } else if (i > 20 && i < 25) {
+      EXPECT_TRUE(out.empty()) << i;
     }
   }
 }
@@ -100,6 +109,7 @@ TEST(ByteTracker, SameResultAtAnyFrameRate) {
       if (s > 0.5 && id < 0 && !out.empty()) id = out[0].id;
       if (s >= 1.25) {
         ASSERT_EQ(out.size(), 1u) << fps << " " << i;
+        EXPECT_EQ(out[0].frames_since_seen, 0);
         EXPECT_EQ(out[0].id, id) << fps;
       }
     }
@@ -112,6 +122,8 @@ TEST(ByteTracker, PostProcessingInterpolatesAndRelinks) {
     rows.push_back({f, f / 30.0, 1, BoxPx{100.0f + 3 * f, 50, 40, 100}, 1});
   for (int f = 14; f < 20; ++f)
     rows.push_back({f, f / 30.0, 2, BoxPx{100.0f + 3 * f, 50, 40, 100}, 1});
+  // A predicted row (from report_lost_s) is replaced by the interpolation.
+  rows.push_back({10, 10 / 30.0, 1, BoxPx{500, 50, 40, 100}, 0, true});
   PostProcessOptions p;
   p.max_gap_s = 0.3;
   p.relink_max_gap_s = 0.5;

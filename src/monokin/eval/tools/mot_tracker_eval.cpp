@@ -39,6 +39,7 @@ Status SetOption(const std::string& key, double v, track::ByteTrackerOptions& o,
                                       {"direction_weight", &o.direction_weight},
                                       {"direction_delta_s", &o.direction_delta_s},
                                       {"keep_lost_s", &o.keep_lost_s},
+                                      {"report_lost_s", &o.report_lost_s},
                                       {"lost_buffer_per_s", &o.lost_buffer_per_s},
                                       {"lost_buffer_max", &o.lost_buffer_max},
                                       {"interp_s", &p.max_gap_s},
@@ -92,6 +93,7 @@ Status Run(int argc, char** argv) {
   std::sort(names.begin(), names.end());
   std::vector<eval::SequenceMetrics> results;
   double track_seconds = 0;
+  std::vector<double> seq_fps;
   long frames_total = 0;
   for (const std::string& name : names) {
     const fs::path dir = train / name;
@@ -127,11 +129,14 @@ Status Run(int argc, char** argv) {
       fi.width_px = info.width_px;
       fi.height_px = info.height_px;
       for (const Track& tr : tracker->Update(fi, per_frame[t])) {
-        rows.push_back({fi.index, ToSeconds(fi.pts), tr.id, tr.box, tr.score});
+        rows.push_back(
+            {fi.index, ToSeconds(fi.pts), tr.id, tr.box, tr.score, tr.frames_since_seen > 0});
       }
     }
-    track_seconds +=
+    const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    track_seconds += secs;
+    seq_fps.push_back(static_cast<double>(per_frame.size()) / std::max(secs, 1e-9));
     frames_total += static_cast<long>(per_frame.size());
     post.frame_rate = fps;
     if (post.max_gap_s > 0 || post.relink_max_gap_s > 0 || post.min_length_s > 0) {
@@ -164,6 +169,9 @@ Status Run(int argc, char** argv) {
   }
   const eval::SequenceMetrics combined = eval::CombineSequences(results);
   std::fputs(eval::FormatMotTable(results, combined).c_str(), stdout);
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::printf("%s: %.0f frames/s\n", names[i].c_str(), seq_fps[i]);
+  }
   std::printf("tracker: %ld frames in %.3f s (%.0f frames/s)\n", frames_total, track_seconds,
               frames_total / std::max(track_seconds, 1e-9));
   std::printf("COMBINED HOTA %.3f MOTA %.3f IDF1 %.3f\n", 100 * eval::Mean(combined.hota.hota),
