@@ -22,6 +22,32 @@ double Percentile(std::vector<double> v, double q) {
 
 double Median(std::vector<double> v) { return v.empty() ? 0.0 : Percentile(std::move(v), 0.5); }
 
+// Normalised autocorrelation of the finite samples at one lag (pairs with a NaN are skipped).
+double AutocorrelationAt(std::span<const double> x, int lag) {
+  double mean = 0;
+  int cnt = 0;
+  for (double v : x) {
+    if (std::isfinite(v)) {
+      mean += v;
+      ++cnt;
+    }
+  }
+  if (cnt < 2 || lag <= 0 || lag >= static_cast<int>(x.size())) return 0;
+  mean /= cnt;
+  double num = 0, den = 0;
+  int pairs = 0;
+  for (double v : x) {
+    if (std::isfinite(v)) den += (v - mean) * (v - mean);
+  }
+  for (size_t i = 0; i + lag < x.size(); ++i) {
+    if (std::isfinite(x[i]) && std::isfinite(x[i + lag])) {
+      num += (x[i] - mean) * (x[i + lag] - mean);
+      ++pairs;
+    }
+  }
+  return den > 0 && pairs > 0 ? (num / pairs) / (den / cnt) : 0;
+}
+
 }  // namespace
 
 double DominantPeriodSamples(std::span<const double> x, int min_lag, int max_lag, double* score) {
@@ -77,11 +103,6 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
   const double p5 = Percentile(finite, 0.05), p95 = Percentile(finite, 0.95);
   const double range = p95 - p5;
   if (!(range >= o.min_range)) return out;
-  double score = 0;
-  const double period = DominantPeriodSamples(x, static_cast<int>(o.min_period_s * fs_hz),
-                                              static_cast<int>(o.max_period_s * fs_hz), &score);
-  out.period_s = period / fs_hz;
-  out.periodicity = score;
   // Work on the signal flipped so that rest is always low: repetitions go valley-peak-valley.
   const bool rest_low = Percentile(finite, 0.5) < 0.5 * (p5 + p95);
   const double sign = rest_low ? 1.0 : -1.0;
@@ -132,6 +153,17 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
     r.up_s = r.peak_s - r.start_s;
     r.down_s = r.end_s - r.peak_s;
     out.repetitions.push_back(r);
+  }
+  // Period: median peak-to-peak interval; periodicity: the autocorrelation at that lag (one
+  // lag, O(n), where a full autocorrelation search would cost O(n * lags)).
+  std::vector<double> intervals;
+  for (size_t k = 1; k < out.repetitions.size(); ++k) {
+    intervals.push_back(out.repetitions[k].peak_s - out.repetitions[k - 1].peak_s);
+  }
+  if (!intervals.empty()) {
+    out.period_s = Median(intervals);
+    const int lag = static_cast<int>(std::lround(out.period_s * fs_hz));
+    out.periodicity = AutocorrelationAt(x, lag);
   }
   return out;
 }

@@ -15,9 +15,7 @@ struct RepetitionOptions {
   // beyond enter_fraction, and come back below exit_fraction before the next one counts.
   double enter_fraction = 0.5;
   double exit_fraction = 0.2;
-  double min_range = 10;      // a signal moving less than this (its unit) has no repetitions
-  double min_period_s = 0.4;  // autocorrelation search range for the period
-  double max_period_s = 12;
+  double min_range = 10;  // a signal moving less than this (its unit) has no repetitions
 };
 
 // Repetitions of a signal sampled at times `time_s` (NaN allowed). The range is the 5th to

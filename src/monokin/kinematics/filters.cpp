@@ -68,10 +68,21 @@ void FillGaps(std::span<double> x, int max_gap, bool causal) {
   for (int i = 0; i < n; ++i) {
     if (std::isfinite(x[i])) {
       if (!causal && last >= 0 && i - last - 1 > 0 && i - last - 1 <= max_gap) {
+        // Cubic Hermite between the two ends, with the end slopes from the neighbouring samples
+        // (a moving limb keeps its velocity into a gap, which a straight line would break);
+        // samples between the ends and those neighbours are assumed finite when they are.
+        // linear where a neighbour is missing.
         const double a = x[last], b = x[i];
+        const double len = i - last;
+        // Slopes over 4 samples: a single difference would carry the keypoint noise into the
+        // whole gap, multiplied by its length.
+        const double ma =
+            (last >= 4 && std::isfinite(x[last - 4])) ? (a - x[last - 4]) / 4 * len : b - a;
+        const double mb = (i + 4 < n && std::isfinite(x[i + 4])) ? (x[i + 4] - b) / 4 * len : b - a;
         for (int k = last + 1; k < i; ++k) {
-          const double t = static_cast<double>(k - last) / (i - last);
-          x[k] = a + t * (b - a);
+          const double t = (k - last) / len, t2 = t * t, t3 = t2 * t;
+          x[k] = (2 * t3 - 3 * t2 + 1) * a + (t3 - 2 * t2 + t) * ma + (-2 * t3 + 3 * t2) * b +
+                 (t3 - t2) * mb;
         }
       }
       last = i;

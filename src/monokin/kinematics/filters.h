@@ -14,8 +14,9 @@ namespace monokin::kinematics {
 // angle going 179 -> -179 continues to 181. NaN samples are skipped and kept NaN.
 void Unwrap(std::span<double> x, double period = 360.0);
 
-// Fills interior runs of NaN that are at most `max_gap` samples long. Offline: linear
-// interpolation between the finite neighbours. Causal: holds the last finite value for at most
+// Fills interior runs of NaN that are at most `max_gap` samples long. Offline: cubic Hermite
+// interpolation between the finite ends, slopes from 4 samples further out (linear when one
+// neighbour is missing). Causal: holds the last finite value for at most
 // `max_gap` samples (the end of a gap is not known yet). Leading NaNs stay NaN.
 void FillGaps(std::span<double> x, int max_gap, bool causal);
 

@@ -47,13 +47,28 @@ TEST(Unwrap, RemovesWrapAroundsAndKeepsNaN) {
   EXPECT_DOUBLE_EQ(x[6], 185);
 }
 
-TEST(FillGaps, LinearUpToMaxGapOffline) {
+TEST(FillGaps, UpToMaxGapOffline) {
   std::vector<double> x = {kNaN, 0, kNaN, kNaN, 3, kNaN, kNaN, kNaN, kNaN, 8};
   FillGaps(x, 3, /*causal=*/false);
   EXPECT_TRUE(std::isnan(x[0]));
-  EXPECT_DOUBLE_EQ(x[2], 1);
+  EXPECT_DOUBLE_EQ(x[2], 1);  // no outer neighbours: linear
   EXPECT_DOUBLE_EQ(x[3], 2);
   EXPECT_TRUE(std::isnan(x[5]));  // gap of 4 > 3
+  // Cubic Hermite: exact on a line, and on a smooth curve at most half the error of a line.
+  std::vector<double> line = {0, 1, 2, kNaN, kNaN, kNaN, kNaN, 7, 8, 9};
+  FillGaps(line, 5, false);
+  for (int i = 0; i < 10; ++i) EXPECT_NEAR(line[i], i, 1e-12);
+  std::vector<double> s(40), truth(40);
+  for (int i = 0; i < 40; ++i) s[i] = truth[i] = std::sin(i * 0.15);
+  for (int i = 5; i < 17; ++i) s[i] = kNaN;  // around the crest, where a line is worst
+  FillGaps(s, 12, false);
+  double worst_cubic = 0, worst_linear = 0;
+  for (int i = 5; i < 17; ++i) {
+    const double lin = truth[4] + (truth[17] - truth[4]) * (i - 4) / 13.0;
+    worst_cubic = std::max(worst_cubic, std::abs(s[i] - truth[i]));
+    worst_linear = std::max(worst_linear, std::abs(lin - truth[i]));
+  }
+  EXPECT_LT(worst_cubic, 0.5 * worst_linear);
 }
 
 TEST(FillGaps, CausalHoldsLastValue) {

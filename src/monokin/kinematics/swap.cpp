@@ -14,6 +14,11 @@ constexpr std::array<int, 5> kArms = {bp::kLeftElbow, bp::kLeftWrist, bp::kLeftP
 constexpr std::array<int, 4> kLegs = {bp::kLeftKnee, bp::kLeftAnkle, bp::kLeftHeel, bp::kLeftToe};
 
 double Dist2D(Vec3 a, Vec3 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+// Distance including z when both points have one (depth from world landmarks, see header).
+double Dist(Vec3 a, Vec3 b) {
+  const double dz = std::isfinite(a.z) && std::isfinite(b.z) ? a.z - b.z : 0.0;
+  return std::hypot(a.x - b.x, a.y - b.y, dz);
+}
 
 bool HasPair(const Skeleton& s, int l) {
   return std::isfinite(s[l].x) && std::isfinite(s[l + 1].x);
@@ -32,7 +37,7 @@ double Transition(const Skeleton& a, int sa, double ta, const Skeleton& b, int s
     for (int side = 0; side < 2; ++side) {
       const Vec3 pa = a[l + (side ^ sa)], pb = b[l + (side ^ sb)], pc = c[l + (side ^ sc)];
       const Vec3 pred = pb + r * (pb - pa);
-      cost += Dist2D(pc, pred);
+      cost += Dist(pc, pred);
     }
   }
   return cost;

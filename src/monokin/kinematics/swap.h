@@ -18,6 +18,8 @@ inline constexpr int kNumLimbGroups = 3;
 std::span<const int> LeftKeypointsOf(LimbGroup g);
 
 // swapped[t * kNumLimbGroups + g] is true when group g of frame t should be relabelled.
+// `image` holds image points (x, y in px); z may carry depth in px (world z times px per metre)
+// to tell apart limbs that overlap in a side view; NaN or 0 when there is none.
 // Offline: the globally best labelling (Viterbi). Causal: the best labelling of frames 0..t,
 // decided at t. Frames where a group has no keypoint pair are never swapped.
 std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal);

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/kinematics/kinematics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "monokin/core/config.h"
+#include "monokin/kinematics/angles.h"
+#include "monokin/kinematics/body.h"
+#include "monokin/kinematics/cycles.h"
+#include "monokin/kinematics/filters.h"
+#include "monokin/kinematics/swap.h"
+
+namespace monokin::kinematics {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kDefaultFps = 30;          // when a series has a single sample
+constexpr int kMaxSamples = 10'000'000;  // a grid this long means broken timestamps
+
+// Keypoints that are cleaned and used (the face other than eyes and ears is not).
+constexpr std::array<int, 27> kUsed = {0,  2,  5,  7,  8,  11, 12, 13, 14, 15, 16, 17, 18, 19,
+                                       20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+// Joints whose linear speed and acceleration are reported.
+constexpr std::array<int, 12> kSpeedJoints = {11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28};
+
+double MedianOf(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
+int OddWindow(double seconds, double fs, int min_window) {
+  const int half = static_cast<int>(std::lround(seconds * fs / 2));
+  return std::max(min_window, 2 * half + 1);
+}
+
+// Cleans one coordinate series in place: Hampel, gap filling, low-pass.
+struct Cleaner {
+  const KinematicsOptions& o;
+  double fs;
+  int hampel_half, max_gap;
+  int outliers = 0;
+  void operator()(std::vector<double>& x, double speed_scale) {
+    outliers += Hampel(x, hampel_half, o.hampel_sigmas, o.causal);
+    FillGaps(x, max_gap, o.causal);
+    Smooth(x, fs, o.causal, o.filter_order, o.cutoff_hz,
+           {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, speed_scale});
+  }
+};
+
+KinematicSignal& AddSignal(AthleteKinematics& k, std::string name, std::string unit, size_t n) {
+  k.signals.push_back({std::move(name), std::move(unit), std::vector<double>(n, kNaN)});
+  return k.signals.back();
+}
+
+}  // namespace
+
+Status KinematicsOptions::Validate() const {
+  std::string errors;
+  auto add = [&errors](const std::string& e) {
+    if (!errors.empty()) errors += "; ";
+    errors += e;
+  };
+  auto range = [&](const char* name, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      add(fmt::format("kinematics.{} must be between {} and {}; got {}", name, lo, hi, v));
+    }
+  };
+  range("height_m", height_m, 0.5, 2.6);
+  if (sex != "male" && sex != "female") {
+    add(fmt::format("kinematics.sex must be male or female; got '{}'", sex));
+  }
+  range("min_visibility", min_visibility, 0, 1);
+  range("cutoff_hz", cutoff_hz, 0.1, 100);
+  if (filter_order < 1 || filter_order > 8) {
+    add(fmt::format("kinematics.filter_order must be between 1 and 8; got {}", filter_order));
+  }
+  range("max_gap_s", max_gap_s, 0, 10);
+  range("hampel_window_s", hampel_window_s, 0, 5);
+  range("hampel_sigmas", hampel_sigmas, 0.5, 20);
+  range("one_euro_min_cutoff_hz", one_euro_min_cutoff_hz, 0.01, 100);
+  range("one_euro_beta", one_euro_beta, 0, 1000);
+  range("one_euro_d_cutoff_hz", one_euro_d_cutoff_hz, 0.01, 100);
+  range("derivative_window_s", derivative_window_s, 0.01, 2);
+  range("repetition_min_range", repetition_min_range, 0, 1e6);
+  if (!athletes.is_object()) {
+    add("kinematics.athletes must be an object of per-id overrides");
+  } else {
+    for (const auto& [id, patch] : athletes.items()) {
+      char* end = nullptr;
+      const long v = std::strtol(id.c_str(), &end, 10);
+      if (id.empty() || *end != '\0' || v < 0) {
+        add(fmt::format("kinematics.athletes key '{}' must be a track id (a whole number)", id));
+        continue;
+      }
+      if (!patch.is_object() || patch.contains("athletes")) {
+        add(fmt::format("kinematics.athletes.{} must be an object of kinematics settings", id));
+        continue;
+      }
+      Result<KinematicsOptions> r = ForAthlete(static_cast<TrackId>(v));
+      if (!r.ok()) add(r.status().message());
+    }
+  }
+  if (errors.empty()) return OkStatus();
+  return InvalidArgument(errors);
+}
+
+Result<KinematicsOptions> KinematicsOptions::ForAthlete(TrackId id) const {
+  const std::string key = std::to_string(id);
+  if (!athletes.is_object() || !athletes.contains(key)) return *this;
+  nlohmann::json base;
+  to_json(base, *this);
+  base.erase("athletes");
+  const Status s = MergeConfig(base, athletes.at(key), "kinematics.athletes." + key);
+  if (!s.ok()) return s;
+  KinematicsOptions out;
+  from_json(base, out);
+  out.athletes = nlohmann::json::object();
+  const Status v = out.Validate();
+  if (!v.ok()) return v.WithContext("kinematics.athletes." + key);
+  return out;
+}
+
+void to_json(nlohmann::json& j, const KinematicsOptions& o) {
+  j = nlohmann::json{{"height_m", o.height_m},
+                     {"sex", o.sex},
+                     {"min_visibility", o.min_visibility},
+                     {"cutoff_hz", o.cutoff_hz},
+                     {"filter_order", o.filter_order},
+                     {"max_gap_s", o.max_gap_s},
+                     {"hampel_window_s", o.hampel_window_s},
+                     {"hampel_sigmas", o.hampel_sigmas},
+                     {"one_euro_min_cutoff_hz", o.one_euro_min_cutoff_hz},
+                     {"one_euro_beta", o.one_euro_beta},
+                     {"one_euro_d_cutoff_hz", o.one_euro_d_cutoff_hz},
+                     {"derivative_window_s", o.derivative_window_s},
+                     {"causal", o.causal},
+                     {"angles_3d", o.angles_3d},
+                     {"repetition_signal", o.repetition_signal},
+                     {"repetition_min_range", o.repetition_min_range},
+                     {"athletes", o.athletes}};
+}
+
+void from_json(const nlohmann::json& j, KinematicsOptions& o) {
+  auto read = [&j](const char* key, auto& field) {
+    if (j.contains(key)) j.at(key).get_to(field);
+  };
+  read("height_m", o.height_m);
+  read("sex", o.sex);
+  read("min_visibility", o.min_visibility);
+  read("cutoff_hz", o.cutoff_hz);
+  read("filter_order", o.filter_order);
+  read("max_gap_s", o.max_gap_s);
+  read("hampel_window_s", o.hampel_window_s);
+  read("hampel_sigmas", o.hampel_sigmas);
+  read("one_euro_min_cutoff_hz", o.one_euro_min_cutoff_hz);
+  read("one_euro_beta", o.one_euro_beta);
+  read("one_euro_d_cutoff_hz", o.one_euro_d_cutoff_hz);
+  read("derivative_window_s", o.derivative_window_s);
+  read("causal", o.causal);
+  read("angles_3d", o.angles_3d);
+  read("repetition_signal", o.repetition_signal);
+  read("repetition_min_range", o.repetition_min_range);
+  if (j.contains("athletes")) o.athletes = j.at("athletes");
+}
+
+Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
+                                            const KinematicsOptions& o) {
+  MK_RETURN_IF_ERROR(o.Validate());
+  AthleteKinematics k;
+  k.id = series.id;
+  k.causal = o.causal;
+  k.scale.height_m = o.height_m;
+  const auto& smp = series.samples;
+  if (smp.empty()) return k;
+
+  // ---- Regular grid by frame index; the rate from the container timestamps.
+  std::vector<double> dts;
+  for (size_t i = 1; i < smp.size(); ++i) {
+    const double di = static_cast<double>(smp[i].frame.index - smp[i - 1].frame.index);
+    if (di > 0) dts.push_back((smp[i].time_s - smp[i - 1].time_s) / di);
+  }
+  double dt = MedianOf(dts);
+  if (!(dt > 0)) dt = 1.0 / kDefaultFps;
+  const double fs = 1.0 / dt;
+  k.sample_rate_hz = fs;
+  const FrameIndex first = smp.front().frame.index;
+  const FrameIndex span = smp.back().frame.index - first + 1;
+  if (span > kMaxSamples) {
+    return InvalidArgument(
+        fmt::format("athlete {} spans {} frames; frame indices look broken", series.id, span));
+  }
+  const size_t n = static_cast<size_t>(span);
+  k.frames.resize(n);
+  k.time_s.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    k.frames[i] = first + static_cast<FrameIndex>(i);
+    k.time_s[i] = smp.front().time_s + static_cast<double>(i) * dt;
+  }
+  Skeleton nan_skel;
+  nan_skel.fill({kNaN, kNaN, kNaN});
+  std::vector<Skeleton> image(n, nan_skel), world(n, nan_skel);
+  bool has_world = false;
+  int image_height_px = 0;
+  for (const AthleteSample& s : smp) {
+    const size_t i = static_cast<size_t>(s.frame.index - first);
+    k.time_s[i] = s.time_s;
+    image_height_px = std::max(image_height_px, s.frame.height_px);
+    if (!s.pose || s.pose->keypoints.size() != bp::kCount) continue;
+    const PersonPose& p = *s.pose;
+    const bool w = o.angles_3d && p.world.size() == bp::kCount;
+    for (int j = 0; j < bp::kCount; ++j) {
+      const Keypoint& kp = p.keypoints[j];
+      if (kp.visibility < o.min_visibility) continue;
+      image[i][j] = {kp.x_px, kp.y_px, 0};
+      if (w) {
+        world[i][j] = {p.world[j].x_m, p.world[j].y_m, p.world[j].z_m};
+        has_world = true;
+      }
+    }
+  }
+
+  // ---- Statures seen on the raw image (the first complete one is used live).
+  std::vector<double> raw_stature;
+  double first_stature = kNaN;
+  for (const Skeleton& s : image) {
+    const double h = StatureOf(s);
+    if (!std::isfinite(h)) continue;
+    raw_stature.push_back(h);
+    if (!std::isfinite(first_stature)) first_stature = h;
+  }
+  double stature_guess = o.causal ? first_stature : MedianOf(raw_stature);
+  if (!(stature_guess > 0)) stature_guess = 1.0;
+
+  // ---- Left/right swaps, decided on the image (plus world depth in px: in a side view the
+  // left and right limbs overlap in the image and only depth tells them apart), applied to
+  // both.
+  std::vector<Skeleton> labelled = image;
+  if (has_world) {
+    const double px_per_m = stature_guess / o.height_m;
+    for (size_t i = 0; i < n; ++i) {
+      for (int j = 0; j < bp::kCount; ++j) labelled[i][j].z = world[i][j].z * px_per_m;
+    }
+  }
+  const std::vector<bool> swaps = DetectSwaps(labelled, o.causal);
+  k.swaps_repaired = ApplySwaps(std::span<Skeleton>(image), swaps);
+  if (has_world) ApplySwaps(std::span<Skeleton>(world), swaps);
+
+  // ---- Clean each coordinate. The One-Euro speed scale is the stature in that unit.
+  Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
+                static_cast<int>(std::lround(o.max_gap_s * fs))};
+  std::vector<double> buf(n);
+  auto clean_axis = [&](std::vector<Skeleton>& sk, int j, double Vec3::*axis, double scale) {
+    for (size_t i = 0; i < n; ++i) buf[i] = sk[i][j].*axis;
+    clean(buf, scale);
+    for (size_t i = 0; i < n; ++i) sk[i][j].*axis = buf[i];
+  };
+  for (int j : kUsed) {
+    clean_axis(image, j, &Vec3::x, stature_guess);
+    clean_axis(image, j, &Vec3::y, stature_guess);
+    for (size_t i = 0; i < n; ++i) {  // 2D: z stays 0 where the point exists
+      image[i][j].z = std::isfinite(image[i][j].x) ? 0.0 : kNaN;
+    }
+    if (has_world) {
+      clean_axis(world, j, &Vec3::x, o.height_m);
+      clean_axis(world, j, &Vec3::y, o.height_m);
+      clean_axis(world, j, &Vec3::z, o.height_m);
+    }
+  }
+  k.outliers_replaced = clean.outliers;
+
+  // ---- Scale and facing.
+  const StatureMeasurement st = MeasureStature(image, fs);
+  if (st.height > 0) {
+    k.scale.source = st.upright ? "height_upright" : "height_any_pose";
+    k.scale.height_px = st.height;
+    k.scale.m_per_px = o.height_m / st.height;
+    k.scale.frames_used = st.frames;
+  }
+  const bool metric = k.scale.m_per_px > 0;
+  const double m_per_px = metric ? k.scale.m_per_px : 1.0;
+  k.facing = FacingDirection(image, &k.facing_confidence);
+
+  // ---- Angles.
+  const int window = OddWindow(o.derivative_window_s, fs, 5);
+  auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
+                              auto names, auto compute) {
+    constexpr int kN = static_cast<int>(std::tuple_size_v<decltype(names)>);
+    std::vector<size_t> at;
+    for (int a = 0; a < kN; ++a) {
+      at.push_back(k.signals.size());
+      AddSignal(k, fmt::format("{}_{}_deg", prefix, names[a]), "deg", n);
+    }
+    std::array<double, kN> out{};
+    for (size_t i = 0; i < n; ++i) {
+      compute(i, std::span<double, kN>(out));
+      for (int a = 0; a < kN; ++a) k.signals[at[a]].values[i] = out[a];
+    }
+    for (int a = 0; a < kN; ++a) {
+      std::vector<double>& v = k.signals[at[a]].values;
+      Unwrap(v, 360.0);
+      std::vector<double> vel = SavGolDerivative(v, fs, 1, window, 3, o.causal);
+      std::vector<double> acc = SavGolDerivative(v, fs, 2, window, 3, o.causal);
+      k.signals.push_back({fmt::format("{}_{}_deg_s", vel_prefix, names[a]), "deg/s", vel});
+      k.signals.push_back({fmt::format("{}_{}_deg_s2", acc_prefix, names[a]), "deg/s^2", acc});
+    }
+  };
+  add_angle_family("angle", "angvel", "angacc", kJointAngleNames,
+                   [&](size_t i, std::span<double, kNumJointAngles> out) {
+                     JointAngles2D(image[i], k.facing, out);
+                   });
+  add_angle_family(
+      "segment", "segvel", "segacc", kSegmentAngleNames,
+      [&](size_t i, std::span<double, kNumSegmentAngles> out) { SegmentAngles2D(image[i], out); });
+  if (has_world) {
+    add_angle_family(
+        "angle3d", "angvel3d", "angacc3d", kJointAngleNames,
+        [&](size_t i, std::span<double, kNumJointAngles> out) { JointAngles3D(world[i], out); });
+    add_angle_family("segment3d", "segvel3d", "segacc3d", kSegmentAngleNames,
+                     [&](size_t i, std::span<double, kNumSegmentAngles> out) {
+                       SegmentAngles3D(world[i], out);
+                     });
+  }
+
+  // ---- Positions: image plane in metres, x right, y up from the bottom edge of the image.
+  const char* pos_unit = metric ? "m" : "px";
+  const std::string vel_unit = metric ? "m_s" : "px_s", acc_unit = metric ? "m_s2" : "px_s2";
+  auto to_metric = [&](Vec3 p) {
+    return Vec3{p.x * m_per_px, (image_height_px - p.y) * m_per_px, 0};
+  };
+  auto add_motion = [&](const std::string& name, const std::vector<double>& x,
+                        const std::vector<double>& y, bool with_components) {
+    const std::vector<double> vx = SavGolDerivative(x, fs, 1, window, 3, o.causal);
+    const std::vector<double> vy = SavGolDerivative(y, fs, 1, window, 3, o.causal);
+    const std::vector<double> ax = SavGolDerivative(x, fs, 2, window, 3, o.causal);
+    const std::vector<double> ay = SavGolDerivative(y, fs, 2, window, 3, o.causal);
+    if (with_components) {
+      k.signals.push_back({fmt::format("{}_vx_{}", name, vel_unit), vel_unit, vx});
+      k.signals.push_back({fmt::format("{}_vy_{}", name, vel_unit), vel_unit, vy});
+    }
+    KinematicSignal& sp = AddSignal(k, fmt::format("{}_speed_{}", name, vel_unit), vel_unit, n);
+    for (size_t i = 0; i < n; ++i) sp.values[i] = std::hypot(vx[i], vy[i]);
+    KinematicSignal& ac = AddSignal(k, fmt::format("{}_accel_{}", name, acc_unit), acc_unit, n);
+    for (size_t i = 0; i < n; ++i) ac.values[i] = std::hypot(ax[i], ay[i]);
+  };
+  std::vector<double> px(n), py(n);
+  for (int j : kSpeedJoints) {
+    for (size_t i = 0; i < n; ++i) {
+      const Vec3 p = to_metric(image[i][j]);
+      px[i] = p.x;
+      py[i] = p.y;
+    }
+    add_motion(kKeypointNames[j], px, py, false);
+  }
+  // Centre of mass.
+  const Sex sex = o.sex == "female" ? Sex::kFemale : Sex::kMale;
+  {
+    KinematicSignal& cx = AddSignal(k, fmt::format("com_x_{}", pos_unit), pos_unit, n);
+    KinematicSignal& cy = AddSignal(k, fmt::format("com_y_{}", pos_unit), pos_unit, n);
+    for (size_t i = 0; i < n; ++i) {
+      const Vec3 c = to_metric(CentreOfMass(image[i], sex));
+      cx.values[i] = c.x;
+      cy.values[i] = c.y;
+    }
+    px = cx.values;
+    py = cy.values;
+  }
+  add_motion("com", px, py, true);
+  {
+    KinematicSignal& d = AddSignal(k, fmt::format("com_distance_{}", pos_unit), pos_unit, n);
+    double total = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i > 0 && std::isfinite(px[i]) && std::isfinite(px[i - 1])) {
+        total += std::hypot(px[i] - px[i - 1], py[i] - py[i - 1]);
+      }
+      d.values[i] = std::isfinite(px[i]) ? total : kNaN;
+    }
+  }
+  if (has_world) {  // relative to the mid-hip, x right, y up, z towards the camera
+    KinematicSignal& wx = AddSignal(k, "com3d_x_m", "m", n);
+    KinematicSignal& wy = AddSignal(k, "com3d_y_m", "m", n);
+    KinematicSignal& wz = AddSignal(k, "com3d_z_m", "m", n);
+    for (size_t i = 0; i < n; ++i) {
+      const Vec3 c = CentreOfMass(world[i], sex);
+      const Vec3 hip = Mid(world[i][bp::kLeftHip], world[i][bp::kRightHip]);
+      wx.values[i] = c.x - hip.x;
+      wy.values[i] = -(c.y - hip.y);
+      wz.values[i] = c.z - hip.z;
+    }
+  }
+
+  // ---- Markers for .trc.
+  k.markers.names.assign(kKeypointNames.begin(), kKeypointNames.end());
+  k.markers.units = pos_unit;
+  k.markers.source = has_world && metric ? "world+image" : "image";
+  k.markers.xyz.assign(n * bp::kCount * 3, kNaN);
+  for (size_t i = 0; i < n; ++i) {
+    const Vec3 hip = to_metric(Mid(image[i][bp::kLeftHip], image[i][bp::kRightHip]));
+    for (int j = 0; j < bp::kCount; ++j) {
+      Vec3 p;
+      if (has_world && metric) {
+        const Vec3 w = world[i][j];
+        p = {hip.x + w.x, hip.y - w.y, w.z};  // world y is down; put the hips at the 2D track
+      } else {
+        p = to_metric(image[i][j]);
+      }
+      double* out = &k.markers.xyz[(i * bp::kCount + j) * 3];
+      out[0] = p.x;
+      out[1] = p.y;
+      out[2] = p.z;
+    }
+  }
+
+  // ---- Repetitions.
+  RepetitionOptions ro;
+  ro.min_range = o.repetition_min_range;
+  if (o.repetition_signal != "auto") {
+    const KinematicSignal* s = k.Find(o.repetition_signal);
+    if (s == nullptr) {
+      return InvalidArgument(
+          fmt::format("kinematics.repetition_signal '{}' is not a computed signal (e.g. "
+                      "angle_knee_left_deg)",
+                      o.repetition_signal));
+    }
+    k.repetitions = DetectRepetitions(s->values, k.time_s, fs, ro, s->name);
+  } else {
+    // The limb joint angle with the most repeated motion: largest sum of repetition ranges.
+    double best = 0;
+    for (int a = 0; a < 12; ++a) {
+      const KinematicSignal* s = k.Find(fmt::format("angle_{}_deg", kJointAngleNames[a]));
+      if (s == nullptr) continue;
+      RepetitionSummary r = DetectRepetitions(s->values, k.time_s, fs, ro, s->name);
+      double score = 0;
+      for (const Repetition& rep : r.repetitions) score += rep.range;
+      if (score > best) {
+        best = score;
+        k.repetitions = std::move(r);
+      }
+    }
+  }
+
+  // ---- Gait (side views only: the foot direction must tell which way the athlete runs).
+  if (k.facing_confidence >= 0.5 && st.height > 0) {
+    k.gait = DetectGait(image, k.time_s, k.frames, fs, k.facing, st.height, o.causal);
+  }
+  return k;
+}
+
+}  // namespace monokin::kinematics
