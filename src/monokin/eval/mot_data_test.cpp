@@ -77,6 +77,23 @@ TEST(MotData, MissingFileIsNotFound) {
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
 }
 
+// py-motmetrics' MOTChallenge parse case (its expected rows are shifted by -1 in x and y).
+TEST(MotData, ReadsPyMotmetricsIoCase) {
+  const std::string path = std::string(MONOKIN_SOURCE_DIR) +
+                           "/../shared/data/motmetrics/py-motmetrics/data/iotest/motchallenge.txt";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data absent: " << path;
+  const auto r = LoadMotFile(path, MotFileKind::kGroundTruth);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->frames.size(), 2u);
+  ASSERT_EQ(r->frames[0].size(), 2u);
+  ASSERT_EQ(r->frames[1].size(), 3u);
+  EXPECT_EQ(r->frames[1][1].id, 3);
+  EXPECT_DOUBLE_EQ(r->frames[1][1].x - 1, 70);
+  EXPECT_DOUBLE_EQ(r->frames[1][1].y - 1, 150);
+  EXPECT_DOUBLE_EQ(r->frames[1][1].w, 100);
+  EXPECT_DOUBLE_EQ(r->frames[1][1].h, 284);
+}
+
 TEST(MotData, ReadsSeqInfo) {
   const std::string path =
       std::string(MONOKIN_SOURCE_DIR) + "/../shared/data/mot17-dev/train/MOT17-02-DPM/seqinfo.ini";

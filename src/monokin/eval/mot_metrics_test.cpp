@@ -123,6 +123,42 @@ TEST(MotMetrics, EmptyTrackerAndEmptyGt) {
   EXPECT_DOUBLE_EQ(m->hota.hota[0], 0.0);
 }
 
+TEST(MotMetrics, HugeIdsUnsortedFramesAndEmptyFramesAreFine) {
+  const MotSequence gt = Parse("3,9000000000,0,0,10,10,1,1,1\n1,9000000000,0,0,10,10,1,1,1\n",
+                               MotFileKind::kGroundTruth, 4);
+  const MotSequence tr =
+      Parse("1,123456789012,0,0,10,10\n3,123456789012,1,0,10,10\n", MotFileKind::kTracker, 4);
+  const auto m = EvaluateSequence(gt, tr);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->num_gt_ids, 1);
+  EXPECT_EQ(m->clear.tp, 2);
+  EXPECT_EQ(m->clear.idsw, 0);
+  EXPECT_EQ(m->clear.frames, 4);
+  EXPECT_EQ(m->identity.idtp, 2);
+}
+
+// Combining one sequence gives that sequence back; combining two pools their counts.
+TEST(MotMetrics, CombineOfOneIsIdentityAndCountsAdd) {
+  const MotSequence gt = Parse(
+      "1,1,0,0,10,20,1,1,1\n2,1,0,0,10,20,1,1,1\n2,2,50,0,10,20,1,1,1\n3,2,52,0,10,20,1,1,1\n",
+      MotFileKind::kGroundTruth);
+  const MotSequence tr = Parse("1,5,1,0,10,20\n2,5,0,1,10,20\n2,6,51,0,10,18\n3,5,52,0,10,20\n",
+                               MotFileKind::kTracker);
+  const auto m = EvaluateSequence(gt, tr);
+  ASSERT_TRUE(m.ok());
+  const std::vector<SequenceMetrics> one = {*m};
+  const auto a = DetailedColumns(*m);
+  const auto b = DetailedColumns(CombineSequences(one));
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << a[i].first;
+  const std::vector<SequenceMetrics> two = {*m, *m};
+  const SequenceMetrics c = CombineSequences(two);
+  EXPECT_EQ(c.clear.tp, 2 * m->clear.tp);
+  EXPECT_EQ(c.identity.idtp, 2 * m->identity.idtp);
+  EXPECT_DOUBLE_EQ(c.hota.tp[3], 2 * m->hota.tp[3]);
+  EXPECT_NEAR(Mean(c.hota.hota), Mean(m->hota.hota), 1e-12);  // same ratios
+}
+
 // TrackEval's own synthetic metric tests (tests/test_metrics.py), given as dense matrices.
 TEST(MotMetrics, TrackEvalSyntheticCases) {
   const std::string path = kShared + "/motmetrics/trackeval/synthetic_metric_cases.json";

@@ -212,7 +212,11 @@ class ByteTracker final : public Tracker {
     std::vector<int> high, low;
     for (int i = 0; i < static_cast<int>(detections.size()); ++i) {
       const Detection& d = detections[i];
-      if (!(d.box.w > 0 && d.box.h > 0)) continue;
+      // Boxes the filter cannot use (empty, NaN, infinite) are ignored rather than trusted.
+      if (!(d.box.w > 0 && d.box.h > 0) || !std::isfinite(d.box.x) || !std::isfinite(d.box.y) ||
+          !std::isfinite(d.box.w) || !std::isfinite(d.box.h) || !std::isfinite(d.score)) {
+        continue;
+      }
       if (d.score >= opt_.high_score) {
         high.push_back(i);
       } else if (d.score >= opt_.low_score) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 
 namespace monokin::track {
@@ -90,6 +92,23 @@ TEST(ByteTracker, RecoversATrackAfterAShortOcclusion) {
       EXPECT_NEAR(out[0].box.x, x, 8.0) << i;
     } else if (i > 20 && i < 25) {
       EXPECT_TRUE(out.empty()) << i;
+    }
+  }
+}
+
+TEST(ByteTracker, IgnoresUnusableDetectionsAndEmptyFrames) {
+  auto t = MakeByteTracker({});
+  ASSERT_TRUE(t.ok());
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  for (int i = 0; i < 10; ++i) {
+    std::vector<Detection> d = {Det(100, 100), Det(nan, 100), Det(300, 100, 0.9f, -5, 100),
+                                Det(500, inf), Det(700, 100, nan)};
+    if (i == 5) d.clear();  // an empty frame is a normal input
+    const auto out = (*t)->Update(At(i), d);
+    if (i >= 1) {
+      ASSERT_EQ(out.size(), 1u) << i;
+      EXPECT_TRUE(std::isfinite(out[0].box.x));
     }
   }
 }
