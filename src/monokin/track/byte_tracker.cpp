@@ -433,9 +433,47 @@ Status ByteTrackerOptions::Validate() const {
   if (!(keep_lost_s >= 0) || !(direction_delta_s > 0) || !(direction_weight >= 0)) {
     return InvalidArgument("byte tracker: keep_lost_s, direction_* must be non-negative");
   }
+  if (!(lost_buffer_per_s >= 0) || !(lost_buffer_max >= 0) || !(report_lost_s >= 0)) {
+    return InvalidArgument("byte tracker: lost_buffer_*, report_lost_s must be non-negative");
+  }
   if (confirm_hits < 1) return InvalidArgument("byte tracker: confirm_hits must be >= 1");
   if (!(default_frame_rate > 0)) return InvalidArgument("byte tracker: default_frame_rate > 0");
   return OkStatus();
+}
+
+// One list of fields for both directions of the JSON conversion.
+template <typename J, typename O, typename F>
+void ForEachByteField(J& j, O& o, F&& f) {
+  f(j, "high_score", o.high_score);
+  f(j, "low_score", o.low_score);
+  f(j, "new_track_score", o.new_track_score);
+  f(j, "match_iou", o.match_iou);
+  f(j, "low_match_iou", o.low_match_iou);
+  f(j, "unconfirmed_match_iou", o.unconfirmed_match_iou);
+  f(j, "recovery_match_iou", o.recovery_match_iou);
+  f(j, "fuse_score", o.fuse_score);
+  f(j, "direction_weight", o.direction_weight);
+  f(j, "direction_delta_s", o.direction_delta_s);
+  f(j, "lost_buffer_per_s", o.lost_buffer_per_s);
+  f(j, "lost_buffer_max", o.lost_buffer_max);
+  f(j, "observation_recovery", o.observation_recovery);
+  f(j, "observation_reupdate", o.observation_reupdate);
+  f(j, "confirm_hits", o.confirm_hits);
+  f(j, "keep_lost_s", o.keep_lost_s);
+  f(j, "report_lost_s", o.report_lost_s);
+  f(j, "report_detection_box", o.report_detection_box);
+  f(j, "default_frame_rate", o.default_frame_rate);
+}
+
+void to_json(nlohmann::json& j, const ByteTrackerOptions& o) {
+  j = nlohmann::json::object();
+  ForEachByteField(j, o, [](nlohmann::json& jj, const char* key, const auto& v) { jj[key] = v; });
+}
+
+void from_json(const nlohmann::json& j, ByteTrackerOptions& o) {
+  ForEachByteField(j, o, [](const nlohmann::json& jj, const char* key, auto& v) {
+    if (jj.contains(key)) jj.at(key).get_to(v);
+  });
 }
 
 Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ struct ByteTrackerOptions {
   double default_frame_rate = 30.0;   // used when frame timestamps do not increase
   Status Validate() const;
 };
+
+// JSON object with the field names above; from_json leaves absent fields at their defaults
+// (call Validate() afterwards).
+void to_json(nlohmann::json& j, const ByteTrackerOptions& o);
+void from_json(const nlohmann::json& j, ByteTrackerOptions& o);
 
 Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options);
 

@@ -32,6 +32,24 @@ TEST(ByteTracker, RejectsBadOptions) {
   EXPECT_TRUE(MakeByteTracker({}).ok());
 }
 
+TEST(ByteTracker, OptionsJsonRoundTrip) {
+  ByteTrackerOptions o;
+  o.keep_lost_s = 3.5;
+  o.observation_recovery = false;
+  o.confirm_hits = 4;
+  nlohmann::json j = o;
+  EXPECT_DOUBLE_EQ(j.at("keep_lost_s").get<double>(), 3.5);
+  ByteTrackerOptions back;
+  from_json(
+      nlohmann::json{{"keep_lost_s", 3.5}, {"observation_recovery", false}, {"confirm_hits", 4}},
+      back);
+  EXPECT_DOUBLE_EQ(back.keep_lost_s, 3.5);
+  EXPECT_FALSE(back.observation_recovery);
+  EXPECT_EQ(back.confirm_hits, 4);
+  EXPECT_DOUBLE_EQ(back.high_score, ByteTrackerOptions{}.high_score);  // absent: default
+  EXPECT_EQ(j, nlohmann::json(back));
+}
+
 TEST(ByteTracker, KeepsIdsOfTwoWalkersThatCross) {
   auto t = MakeByteTracker({});
   ASSERT_TRUE(t.ok());
