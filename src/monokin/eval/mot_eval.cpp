@@ -129,14 +129,14 @@ std::string DetailedCsv(const std::vector<SequenceMetrics>& sequences,
   return out;
 }
 
-nlohmann::json SummaryJson(const MotEvalReport& report) {
+nlohmann::ordered_json SummaryJson(const MotEvalReport& report) {
   auto to_json = [](const SequenceMetrics& m) {
-    nlohmann::json j = nlohmann::json::object();
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
     for (const auto& [name, value] : DetailedColumns(m)) j[name] = value;
     return j;
   };
-  nlohmann::json j;
-  j["sequences"] = nlohmann::json::object();
+  nlohmann::ordered_json j;
+  j["sequences"] = nlohmann::ordered_json::object();
   for (const auto& s : report.sequences) j["sequences"][s.name] = to_json(s);
   j["COMBINED"] = to_json(report.combined);
   return j;

@@ -48,7 +48,7 @@ std::string DetailedCsv(const std::vector<SequenceMetrics>& sequences,
                         const SequenceMetrics& combined);
 
 // {"sequences": {"<seq>": {"HOTA": .., ...}, ...}, "COMBINED": {...}} with the CSV's columns.
-nlohmann::json SummaryJson(const MotEvalReport& report);
+nlohmann::ordered_json SummaryJson(const MotEvalReport& report);
 
 // Writes `out_dir/summary.json` and `out_dir/detailed.csv` (creates out_dir).
 Status WriteMotEvalOutputs(const MotEvalReport& report, const std::string& out_dir);
