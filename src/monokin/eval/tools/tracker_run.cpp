@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/eval/tools/tracker_run.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "monokin/eval/mot_data.h"
+
+namespace monokin::eval {
+namespace fs = std::filesystem;
+
+Result<TrackerRunResult> RunTrackerOnMotDir(const std::string& data,
+                                            const TrackerRunOptions& options) {
+  TrackerRunResult result;
+  const fs::path train = fs::path(data) / "train";
+  if (!fs::is_directory(train)) return NotFound("no folder " + train.string());
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(train)) {
+    if (fs::exists(e.path() / "det" / "det.txt")) names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const fs::path dir = train / name;
+    MK_ASSIGN_OR_RETURN(SeqInfo info, LoadSeqInfo((dir / "seqinfo.ini").string()));
+    MK_ASSIGN_OR_RETURN(MotSequence dets, LoadMotFile((dir / "det" / "det.txt").string(),
+                                                      MotFileKind::kDetections, info.length));
+    MK_ASSIGN_OR_RETURN(MotSequence gt, LoadMotFile((dir / "gt" / "gt.txt").string(),
+                                                    MotFileKind::kGroundTruth, info.length));
+    bool logistic = false;
+    for (const auto& f : dets.frames) {
+      for (const auto& b : f) logistic = logistic || b.conf < 0 || b.conf > 1;
+    }
+    const double fps = info.frame_rate > 0 ? info.frame_rate : 30.0;
+    std::vector<std::vector<Detection>> per_frame(dets.frames.size());
+    for (size_t t = 0; t < dets.frames.size(); ++t) {
+      for (const auto& b : dets.frames[t]) {
+        Detection d;
+        d.box = {static_cast<float>(b.x), static_cast<float>(b.y), static_cast<float>(b.w),
+                 static_cast<float>(b.h)};
+        d.score = static_cast<float>(logistic ? 1.0 / (1.0 + std::exp(-b.conf)) : b.conf);
+        per_frame[t].push_back(d);
+      }
+    }
+    MK_ASSIGN_OR_RETURN(auto tracker, track::MakeByteTracker(options.tracker));
+    std::vector<track::TrackedBox> rows;
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t t = 0; t < per_frame.size(); ++t) {
+      FrameInfo fi;
+      fi.index = static_cast<FrameIndex>(t);
+      fi.pts = Micros(static_cast<std::int64_t>(std::llround(1e6 * t / fps)));
+      fi.width_px = info.width_px;
+      fi.height_px = info.height_px;
+      for (const Track& tr : tracker->Update(fi, per_frame[t])) {
+        rows.push_back(
+            {fi.index, ToSeconds(fi.pts), tr.id, tr.box, tr.score, tr.frames_since_seen > 0});
+      }
+    }
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.tracker_seconds += secs;
+    result.frames_per_second.push_back(static_cast<double>(per_frame.size()) /
+                                       std::max(secs, 1e-9));
+    result.frames += static_cast<long>(per_frame.size());
+    if (options.post_process) {
+      track::PostProcessOptions post = options.post;
+      post.frame_rate = fps;
+      rows = track::PostProcessTracks(std::move(rows), post);
+    }
+    MotSequence pred;
+    pred.name = name;
+    pred.path = name + " (tracker output)";
+    pred.frames.resize(info.length);
+    for (const auto& r : rows) {
+      MotBox b;
+      b.id = r.id;
+      b.x = r.box.x;
+      b.y = r.box.y;
+      b.w = r.box.w;
+      b.h = r.box.h;
+      pred.frames[r.frame].push_back(b);
+    }
+    if (!options.out_dir.empty()) {
+      fs::create_directories(options.out_dir);
+      std::ofstream f(fs::path(options.out_dir) / (name + ".txt"));
+      for (const auto& r : rows) {
+        f << fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},1,-1,-1,-1\n", r.frame + 1, r.id,
+                         r.box.x, r.box.y, r.box.w, r.box.h);
+      }
+    }
+    MK_ASSIGN_OR_RETURN(SequenceMetrics m, EvaluateSequence(gt, pred));
+    m.name = name;
+    result.sequences.push_back(std::move(m));
+  }
+  if (result.sequences.empty())
+    return NotFound("no sequences with det/det.txt in " + train.string());
+  result.combined = CombineSequences(result.sequences);
+  return result;
+}
+
+}  // namespace monokin::eval
