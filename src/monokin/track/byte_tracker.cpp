@@ -291,6 +291,7 @@ class ByteTracker final : public Tracker {
       dets.swap(rest_d);
     };
 
+    if (opt_.global_motion) CompensateGlobalMotion(detections, high);
     std::vector<int> pool = confirmed;
     stage(pool, high, opt_.match_iou, false, opt_.fuse_score, opt_.direction_weight > 0);
     // Stage 2: low detections keep tracks that were seen last frame alive.
@@ -366,6 +367,61 @@ class ByteTracker final : public Tracker {
     return best;
   }
 
+  // Camera motion seen through the people. Tracks followed in the previous frame are paired
+  // with the confident detections by an optimal assignment on IoU of boxes grown to three
+  // times their size (so that pairs survive a fast pan); the median error between predicted
+  // and detected centres, in box heights, is the image motion the filter did not expect. When
+  // the camera pans or shakes every person shows it, and every track is shifted by it before
+  // the real association. With a static camera the errors scatter around zero.
+  void CompensateGlobalMotion(std::span<const Detection> detections, const std::vector<int>& high) {
+    std::vector<int> trks;
+    for (int k = 0; k < static_cast<int>(tracks_.size()); ++k) {
+      if (tracks_[k].confirmed && tracks_[k].frames_since_seen == 0) trks.push_back(k);
+    }
+    const int nt = static_cast<int>(trks.size()), nd = static_cast<int>(high.size());
+    if (nt < opt_.global_motion_min_tracks || nd < opt_.global_motion_min_tracks) return;
+    std::vector<double> w(static_cast<size_t>(nt) * nd, 0.0);
+    std::vector<BoxPx> pred(nt);
+    for (int a = 0; a < nt; ++a) {
+      pred[a] = tracks_[trks[a]].kf.Box();
+      const BoxPx grown = Grow(pred[a], 1.0);
+      for (int b = 0; b < nd; ++b) {
+        const BoxPx& d = detections[high[b]].box;
+        // Same person only if the size agrees too: a pan moves boxes, it does not scale them.
+        if (d.h < 0.7f * pred[a].h || d.h > 1.4f * pred[a].h) continue;
+        w[static_cast<size_t>(a) * nd + b] = Iou(grown, Grow(d, 1.0));
+      }
+    }
+    std::vector<double> ex, ey;
+    for (const auto& [a, b] : MaxWeightMatch(w, nt, nd)) {
+      const BoxPx& d = detections[high[b]].box;
+      const double h = std::max(1.0f, pred[a].h);
+      ex.push_back((d.cx() - pred[a].cx()) / h);
+      ey.push_back((d.cy() - pred[a].cy()) / h);
+    }
+    if (static_cast<int>(ex.size()) < opt_.global_motion_min_tracks) return;
+    auto median = [](std::vector<double>& v) {
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    // Only a shift that is significant: |median| above 3 standard errors of the median
+    // (1.2533 x 1.4826 MAD / sqrt(n)), so the people's own motion is not mistaken for a pan.
+    auto significant = [&](std::vector<double>& v) {
+      const double m = median(v);
+      std::vector<double> dev(v.size());
+      for (size_t i = 0; i < v.size(); ++i) dev[i] = std::abs(v[i] - m);
+      const double se = 1.2533 * 1.4826 * median(dev) / std::sqrt(static_cast<double>(v.size()));
+      return std::abs(m) > opt_.global_motion_significance * se ? m : 0.0;
+    };
+    const double mx = significant(ex), my = significant(ey);
+    if (mx == 0 && my == 0) return;
+    for (TrackState& tr : tracks_) {
+      const double h = std::max(1.0, tr.kf.x(3));
+      tr.kf.x(0) += mx * h;
+      tr.kf.x(1) += my * h;
+    }
+  }
+
   void Confirm(TrackState& tr) {
     tr.confirmed = true;
     tr.id = next_id_++;
@@ -436,6 +492,9 @@ Status ByteTrackerOptions::Validate() const {
   if (!(lost_buffer_per_s >= 0) || !(lost_buffer_max >= 0) || !(report_lost_s >= 0)) {
     return InvalidArgument("byte tracker: lost_buffer_*, report_lost_s must be non-negative");
   }
+  if (global_motion_min_tracks < 1 || !(global_motion_significance >= 0)) {
+    return InvalidArgument("byte tracker: global_motion_min_tracks >= 1, significance >= 0");
+  }
   if (confirm_hits < 1) return InvalidArgument("byte tracker: confirm_hits must be >= 1");
   if (!(default_frame_rate > 0)) return InvalidArgument("byte tracker: default_frame_rate > 0");
   return OkStatus();
@@ -456,6 +515,9 @@ void ForEachByteField(J& j, O& o, F&& f) {
   f(j, "direction_delta_s", o.direction_delta_s);
   f(j, "lost_buffer_per_s", o.lost_buffer_per_s);
   f(j, "lost_buffer_max", o.lost_buffer_max);
+  f(j, "global_motion", o.global_motion);
+  f(j, "global_motion_min_tracks", o.global_motion_min_tracks);
+  f(j, "global_motion_significance", o.global_motion_significance);
   f(j, "observation_recovery", o.observation_recovery);
   f(j, "observation_reupdate", o.observation_reupdate);
   f(j, "confirm_hits", o.confirm_hits);

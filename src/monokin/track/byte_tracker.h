@@ -43,6 +43,12 @@ struct ByteTrackerOptions {
   // lost (at most lost_buffer_max), so a track whose prediction drifted can still match.
   double lost_buffer_per_s = 0.0;
   double lost_buffer_max = 0.5;
+  // Shift unmatched tracks by the median prediction error of the tracks matched in the first
+  // stage (camera pans and shakes seen through the people), when at least
+  // global_motion_min_tracks tracks agree.
+  bool global_motion = true;
+  int global_motion_min_tracks = 3;
+  double global_motion_significance = 3.0;  // in standard errors of the median
   bool observation_recovery = true;  // OC-SORT OCR: match leftovers by their last observed box
   bool observation_reupdate = true;  // OC-SORT ORU: re-run the filter along a virtual path
   int confirm_hits = 2;              // consecutive matches before a track gets an id

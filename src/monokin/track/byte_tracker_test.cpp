@@ -131,6 +131,42 @@ TEST(ByteTracker, IgnoresUnusableDetectionsAndEmptyFrames) {
   }
 }
 
+// Six people standing still while the camera pans one way, then swings back; one of them is
+// hidden for 0.5 s during the swing. The pan is seen through the others, so the hidden one is
+// looked for in the right place and keeps their id.
+TEST(ByteTracker, GlobalMotionKeepsIdsThroughACameraSwing) {
+  for (bool global_motion : {true, false}) {
+    ByteTrackerOptions o;
+    o.global_motion = global_motion;
+    auto t = MakeByteTracker(o);
+    ASSERT_TRUE(t.ok());
+    TrackId hidden_id = -1;
+    bool kept = false;
+    for (int i = 0; i < 90; ++i) {
+      const double s = i / 30.0;
+      // 300 px/s to the right for 1 s, then 300 px/s back.
+      const float pan = static_cast<float>(s < 1.0 ? 300 * s : 300 - 300 * (s - 1.0));
+      std::vector<Detection> d;
+      for (int p = 0; p < 6; ++p) {
+        if (p == 0 && i >= 25 && i < 40) continue;  // hidden from 0.83 s to 1.33 s
+        d.push_back(Det(200.0f + 150 * p - pan, 300, 0.9f, 30, 80));
+      }
+      const auto out = (*t)->Update(At(i), d);
+      for (const Track& tr : out) {
+        if (tr.frames_since_seen != 0) continue;
+        const bool is_hidden_one = std::abs(tr.box.x - (200.0f - pan)) < 20;
+        if (is_hidden_one && i == 20) hidden_id = tr.id;
+        if (is_hidden_one && i == 45) kept = tr.id == hidden_id;
+      }
+    }
+    if (global_motion) {
+      EXPECT_TRUE(kept) << "id lost through the camera swing";
+    } else {
+      EXPECT_FALSE(kept) << "the scenario should be hard without global motion";
+    }
+  }
+}
+
 TEST(ByteTracker, SameResultAtAnyFrameRate) {
   // The same motion in seconds, sampled at 30 and 60 fps, through a 0.4 s occlusion.
   for (double fps : {30.0, 60.0}) {

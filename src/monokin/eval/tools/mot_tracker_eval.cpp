@@ -4,7 +4,8 @@
 //
 //   mot_tracker_eval [--data DIR] [--out DIR] [key=value ...]
 //   keys: any ByteTrackerOptions field (high_score=0.6 ...), and post-processing
-//   interp_s, relink_s, relink_dist, min_len_s.
+//   interp_s, relink_s, relink_dist, min_len_s; and pan_px, pan_period_s to simulate a moving
+//   camera (detections and gt shifted alike).
 // DIR holds train/<seq>/{seqinfo.ini,gt/gt.txt,det/det.txt}; default ../shared/data/mot17-dev.
 // Scores outside 0..1 in a detection file (DPM) are mapped by the logistic 1/(1+e^-s).
 #include <fmt/format.h>
@@ -41,6 +42,7 @@ Status SetOption(const std::string& key, double v, track::ByteTrackerOptions& o,
                                       {"direction_weight", &o.direction_weight},
                                       {"direction_delta_s", &o.direction_delta_s},
                                       {"keep_lost_s", &o.keep_lost_s},
+                                      {"gm_sig", &o.global_motion_significance},
                                       {"report_lost_s", &o.report_lost_s},
                                       {"lost_buffer_per_s", &o.lost_buffer_per_s},
                                       {"lost_buffer_max", &o.lost_buffer_max},
@@ -60,6 +62,10 @@ Status SetOption(const std::string& key, double v, track::ByteTrackerOptions& o,
     o.observation_reupdate = v != 0;
   else if (key == "det_box")
     o.report_detection_box = v != 0;
+  else if (key == "global_motion")
+    o.global_motion = v != 0;
+  else if (key == "gm_min")
+    o.global_motion_min_tracks = static_cast<int>(v);
   else if (key == "confirm_hits")
     o.confirm_hits = static_cast<int>(v);
   else
@@ -73,6 +79,7 @@ Status Run(int argc, char** argv) {
   track::ByteTrackerOptions opt;
   track::PostProcessOptions post;
   post.max_gap_s = 0;
+  double pan_px = 0, pan_period_s = 4;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--data" && i + 1 < argc) {
@@ -85,7 +92,13 @@ Status Run(int argc, char** argv) {
       char* end = nullptr;
       const double value = std::strtod(text.c_str(), &end);
       if (text.empty() || *end != '\0') return InvalidArgument("not a number: " + a);
-      MK_RETURN_IF_ERROR(SetOption(key, value, opt, post));
+      if (key == "pan_px") {
+        pan_px = value;
+      } else if (key == "pan_period_s") {
+        pan_period_s = value;
+      } else {
+        MK_RETURN_IF_ERROR(SetOption(key, value, opt, post));
+      }
     } else {
       return InvalidArgument("usage: mot_tracker_eval [--data DIR] [--out DIR] [key=value ...]");
     }
@@ -95,6 +108,8 @@ Status Run(int argc, char** argv) {
   run.post = post;
   run.post_process = post.max_gap_s > 0 || post.relink_max_gap_s > 0 || post.min_length_s > 0;
   run.out_dir = out_dir;
+  run.synthetic_pan_px = pan_px;
+  run.synthetic_pan_period_s = pan_period_s;
   MK_ASSIGN_OR_RETURN(eval::TrackerRunResult r, eval::RunTrackerOnMotDir(data, run));
   const auto& results = r.sequences;
   const auto& combined = r.combined;

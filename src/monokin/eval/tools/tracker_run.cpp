@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 
 #include "monokin/eval/mot_data.h"
 
@@ -44,6 +45,30 @@ Result<TrackerRunResult> RunTrackerOnMotDir(const std::string& data,
                  static_cast<float>(b.h)};
         d.score = static_cast<float>(logistic ? 1.0 / (1.0 + std::exp(-b.conf)) : b.conf);
         per_frame[t].push_back(d);
+      }
+    }
+    // Synthetic camera motion: the same image shift for detections and gt in each frame.
+    const double fps_shift = info.frame_rate > 0 ? info.frame_rate : 30.0;
+    auto shift = [&](size_t t, double& dx, double& dy) {
+      const double s = static_cast<double>(t) / fps_shift;
+      const double amp = options.synthetic_pan_px, period = options.synthetic_pan_period_s;
+      dx = amp * std::sin(2 * std::numbers::pi * s / period);
+      dy = 0.3 * amp * std::sin(2 * std::numbers::pi * s / (0.7 * period));
+    };
+    if (options.synthetic_pan_px > 0) {
+      for (size_t t = 0; t < per_frame.size(); ++t) {
+        double dx = 0, dy = 0;
+        shift(t, dx, dy);
+        for (Detection& d : per_frame[t]) {
+          d.box.x += static_cast<float>(dx);
+          d.box.y += static_cast<float>(dy);
+        }
+        if (t < gt.frames.size()) {
+          for (MotBox& b : gt.frames[t]) {
+            b.x += dx;
+            b.y += dy;
+          }
+        }
       }
     }
     MK_ASSIGN_OR_RETURN(auto tracker, track::MakeByteTracker(options.tracker));

@@ -18,6 +18,10 @@ struct TrackerRunOptions {
   track::PostProcessOptions post;
   bool post_process = false;  // offline post-processing (PostProcessTracks) after tracking
   std::string out_dir;        // when set, writes <seq>.txt (MOTChallenge) there
+  // Robustness check for moving cameras: shift detections and gt alike by a simulated camera
+  // motion, x = A sin(2 pi t / T), y = 0.3 A sin(2 pi t / 0.7 T). 0 = off.
+  double synthetic_pan_px = 0;
+  double synthetic_pan_period_s = 4;
 };
 
 struct TrackerRunResult {
