@@ -15,6 +15,7 @@
 
 #include "monokin/core/log.h"
 #include "monokin/core/version.h"
+#include "monokin/pipeline/blazepose_person_detector.h"
 #include "monokin/pipeline/engine.h"
 
 namespace monokin {
@@ -27,30 +28,15 @@ struct Sequential {
   std::vector<pipeline::StageSummary> stages;
 };
 
-Result<double> DecodeAloneFps(const video::SourceOptions& so, long long max_frames) {
-  MK_ASSIGN_OR_RETURN(auto source, video::OpenSource(so));
-  const auto start = Clock::now();
-  long long n = 0;
-  while (max_frames == 0 || n < max_frames) {
-    MK_ASSIGN_OR_RETURN(std::optional<Frame> f, source->Next());
-    if (!f) break;
-    ++n;
-  }
-  const double s = std::chrono::duration<double>(Clock::now() - start).count();
-  return s > 0 ? static_cast<double>(n) / s : 0.0;
-}
-
 // The same stages, one after another on one thread, for comparison with the Engine.
 Result<Sequential> RunSequential(const pipeline::EngineOptions& o) {
   MK_ASSIGN_OR_RETURN(auto source, video::OpenSource(o.source));
-  MK_ASSIGN_OR_RETURN(auto detector, detect::MakeDetector(o.detect));
+  MK_ASSIGN_OR_RETURN(auto detector, pipeline::MakePersonDetector(o));
   MK_ASSIGN_OR_RETURN(auto tracker, track::MakeTracker(o.track));
   std::unique_ptr<pose::PoseEstimator> pose;
-#ifdef MONOKIN_WITH_POSE
   if (o.pose.model != "none") {
     MK_ASSIGN_OR_RETURN(pose, pose::MakePoseEstimator(o.pose));
   }
-#endif
   MK_ASSIGN_OR_RETURN(auto outputs, output::RunOutputs::Create(o.out_dir + "-seq", o.output,
                                                                source->info().fps));
   pipeline::StageStats decode("decode"), det("detect"), trk("track"), pos("pose"), wri("write");
@@ -126,7 +112,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "monokin_bench: error: %s\n", s.message().c_str());
     return ExitCodeFor(s.code());
   };
-  Result<double> decode_fps = DecodeAloneFps(o.source, frames);
+  Result<double> decode_fps = video::MeasureDecodeFps(o.source, static_cast<int>(frames));
   if (!decode_fps.ok()) return fail(decode_fps.status());
   Result<Sequential> seq = RunSequential(o);
   if (!seq.ok()) return fail(seq.status());

@@ -15,7 +15,9 @@
 #include "monokin/core/config.h"
 #include "monokin/core/log.h"
 #include "monokin/core/version.h"
+#include "monokin/infer/run_files.h"
 #include "monokin/pipeline/engine.h"
+#include "monokin/pipeline/model_cards.h"
 #include "progress.h"
 
 namespace monokin::cli {
@@ -101,6 +103,24 @@ int RunAnalyze(const AnalyzeArgs& args) {
   return 0;
 }
 
+int RunModels(const std::string& models_dir, const std::string& detector_model) {
+  int found = 0;
+  for (const pipeline::ModelCard& c : pipeline::ListModelCards(models_dir, detector_model)) {
+    std::printf("%s (%s)\n  input:   %s\n  output:  %s\n  licence: %s\n  source:  %s\n", c.name.c_str(),
+                c.role.c_str(), c.input.c_str(), c.output.c_str(), c.licence.c_str(),
+                c.source.c_str());
+    if (!c.path.empty()) {
+      ++found;
+      std::printf("  found:   %s\n", c.path.c_str());
+      if (!c.sha256.empty()) std::printf("  sha256:  %s\n", c.sha256.c_str());
+    } else {
+      std::printf("  found:   no%s%s\n", c.note.empty() ? "" : " - ", c.note.c_str());
+    }
+    std::printf("\n");
+  }
+  return found > 0 ? 0 : 3;
+}
+
 }  // namespace
 }  // namespace monokin::cli
 
@@ -129,6 +149,22 @@ int main(int argc, char** argv) {
   analyze->add_flag("-q,--quiet", a.quiet, "no progress and no summary line");
   analyze->add_flag("--no-progress", a.no_progress, "no progress display");
 
+  std::string infer_model, infer_out;
+  std::vector<std::string> infer_inputs;
+  int infer_threads = 1;
+  CLI::App* infer = app.add_subcommand(
+      "infer", "run a .tflite model on raw float32 NHWC input files; writes <output>.bin + outputs.json");
+  infer->add_option("model", infer_model, "model file (.tflite)")->required();
+  infer->add_option("--input", infer_inputs, "raw float32 input file, one per model input, in order")
+      ->required();
+  infer->add_option("--out", infer_out, "output folder")->required();
+  infer->add_option("--threads", infer_threads, "inference threads")->capture_default_str();
+
+  std::string models_dir, models_detector;
+  CLI::App* models = app.add_subcommand("models", "list the models monokin knows and where they are");
+  models->add_option("--models-dir", models_dir, "folder with the BlazePose files (default: search)");
+  models->add_option("--detector-model", models_detector, "a YOLOX .onnx file to check");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -148,5 +184,10 @@ int main(int argc, char** argv) {
     if (log_level == names[i]) SetLogLevel(levels[i]);
   }
   if (analyze->parsed()) return RunAnalyze(a);
+  if (infer->parsed()) {
+    Status s = infer::RunModelOnFiles(infer_model, infer_inputs, infer_out, infer_threads);
+    return s.ok() ? 0 : Fail(s);
+  }
+  if (models->parsed()) return RunModels(models_dir, models_detector);
   return 0;
 }

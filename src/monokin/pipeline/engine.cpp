@@ -15,7 +15,9 @@
 #include "monokin/core/version.h"
 #include "monokin/detect/detector.h"
 #include "monokin/output/run_outputs.h"
+#include "monokin/pipeline/blazepose_person_detector.h"
 #include "monokin/pipeline/bounded_queue.h"
+#include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
 
 namespace monokin::pipeline {
@@ -105,14 +107,13 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options, nlo
   impl->config = std::move(config);
   impl->started_at = NowIso8601();
 
-  Result<std::unique_ptr<detect::Detector>> detector = detect::MakeDetector(options.detect);
+  Result<std::unique_ptr<detect::Detector>> detector = MakePersonDetector(options);
   if (!detector.ok()) return detector.status().WithContext("loading the person detector");
   impl->detector = std::move(*detector);
   for (const std::string& p : impl->detector->model_paths()) {
     impl->models.push_back(ModelEntry("detector", p));
   }
 
-#ifdef MONOKIN_WITH_POSE
   if (options.pose.model != "none") {
     Result<std::unique_ptr<pose::PoseEstimator>> pose = pose::MakePoseEstimator(options.pose);
     if (!pose.ok()) return pose.status().WithContext("loading the pose model");
@@ -121,7 +122,6 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options, nlo
       impl->models.push_back(ModelEntry("pose", p));
     }
   }
-#endif
 
   Result<std::unique_ptr<track::Tracker>> tracker = track::MakeTracker(options.track);
   if (!tracker.ok()) return tracker.status().WithContext("creating the tracker");

@@ -29,8 +29,24 @@ Status EngineOptions::Validate() const {
   return errors.empty() ? OkStatus() : InvalidArgument(errors);
 }
 
+namespace {
+
+// Float options become doubles in JSON (0.3f -> 0.30000001192092896); print them as the
+// shortest decimal that reads back to the same float.
+void TidyFloats(nlohmann::json& j) {
+  if (j.is_object() || j.is_array()) {
+    for (auto& v : j) TidyFloats(v);
+  } else if (j.is_number_float()) {
+    const double d = j.get<double>();
+    const float f = static_cast<float>(d);
+    if (static_cast<double>(f) == d) j = std::stod(fmt::format("{}", f));
+  }
+}
+
+}  // namespace
+
 nlohmann::json ConfigToJson(const EngineOptions& o) {
-  return nlohmann::json{{"video", o.source},
+  nlohmann::json j{{"video", o.source},
                         {"detect", o.detect},
                         {"track", o.track},
                         {"pose", o.pose},
@@ -40,6 +56,8 @@ nlohmann::json ConfigToJson(const EngineOptions& o) {
                           {"queue_frames", o.run.queue_frames},
                           {"status_interval_s", o.run.status_interval_s},
                           {"max_frames", o.run.max_frames}}}};
+  TidyFloats(j);
+  return j;
 }
 
 Status ConfigFromJson(const nlohmann::json& config, EngineOptions& o) {
