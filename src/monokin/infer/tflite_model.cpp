@@ -12,8 +12,10 @@
 #include <functional>
 #include <iterator>
 #include <limits>
+#include <memory>
 
 #include "monokin/infer/detail/densify.h"
+#include "monokin/infer/detail/fast_kernels.h"
 #include "monokin/infer/detail/kernels.h"
 #include "monokin/infer/detail/tflite_graph.h"
 #include "monokin/infer/detail/thread_pool.h"
@@ -255,6 +257,13 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       const int in_id = op.inputs[0];
       if (dw) {
         macs_ += pixels * out_c * kh * kw;
+        if (DepthwiseFastApplies(geo, multiplier)) {
+          return std::function<void()>(
+              [this, geo, in_id, out_id, act, weights = w.f, bias = std::move(bias)] {
+                DepthwiseConv2dFast(geo, In(in_id), weights.data(), bias.data(), act, Data(out_id),
+                                    pool_);
+              });
+        }
         return std::function<void()>(
             [this, geo, multiplier, in_id, out_id, act, weights = w.f, bias = std::move(bias)] {
               DepthwiseConv2d(geo, multiplier, In(in_id), weights.data(), bias.data(), act,
@@ -262,8 +271,17 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
             });
       }
       macs_ += pixels * out_c * kh * kw * in_c;
-      // [out_c][kh*kw*in_c] -> [kh*kw*in_c][out_c], so output channels are contiguous in GEMM.
       const std::int64_t k = static_cast<std::int64_t>(kh) * kw * in_c;
+      if (FastKernelsAvailable() && k <= std::numeric_limits<int>::max() / 64) {
+        // The filter [out_c][kh*kw*in_c] is the GEMM's [n][k]; sparse only for 1x1 (the
+        // detector's pruned pointwise convolutions).
+        auto packed = std::make_shared<const PackedGemm>(
+            PackGemmWeights(w.f.data(), bias.data(), out_c, static_cast<int>(k), IsPointwise(geo)));
+        return std::function<void()>([this, geo, in_id, out_id, act, packed] {
+          Conv2dPacked(geo, In(in_id), *packed, act, Data(out_id), pool_);
+        });
+      }
+      // [out_c][kh*kw*in_c] -> [kh*kw*in_c][out_c], so output channels are contiguous in GEMM.
       std::vector<float> wt(static_cast<size_t>(k * out_c));
       for (int co = 0; co < out_c; ++co) {
         for (std::int64_t i = 0; i < k; ++i) wt[i * out_c + co] = w.f[co * k + i];

@@ -78,6 +78,26 @@ WindowAxis ComputeWindow(int in, int kernel, int stride, int dilation, bool same
   return w;
 }
 
+void Im2col(const ConvGeometry& g, int row0, int rows, const float* in, float* cols) {
+  const int k = g.k_h * g.k_w * g.in_c;
+  for (int r = 0; r < rows; ++r) {
+    const int oy = (row0 + r) / g.out_w, ox = (row0 + r) % g.out_w;
+    float* dst = cols + static_cast<size_t>(r) * k;
+    for (int ky = 0; ky < g.k_h; ++ky) {
+      const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+      for (int kx = 0; kx < g.k_w; ++kx, dst += g.in_c) {
+        const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
+        if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+          std::fill(dst, dst + g.in_c, 0.0f);
+        } else {
+          std::memcpy(dst, in + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c,
+                      sizeof(float) * g.in_c);
+        }
+      }
+    }
+  }
+}
+
 void Conv2d(const ConvGeometry& g, const float* in, const float* weights_kxc, const float* bias,
             ActRange act, float* out, ThreadPool& pool) {
   const int k = g.k_h * g.k_w * g.in_c;
@@ -94,22 +114,7 @@ void Conv2d(const ConvGeometry& g, const float* in, const float* weights_kxc, co
       const int rows = std::min(step, m1 - mb);
       const float* a = in + static_cast<size_t>(mb) * g.in_c;
       if (!pointwise) {
-        for (int r = 0; r < rows; ++r) {
-          const int oy = (mb + r) / g.out_w, ox = (mb + r) % g.out_w;
-          float* dst = cols.data() + static_cast<size_t>(r) * k;
-          for (int ky = 0; ky < g.k_h; ++ky) {
-            const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
-            for (int kx = 0; kx < g.k_w; ++kx, dst += g.in_c) {
-              const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
-              if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-                std::fill(dst, dst + g.in_c, 0.0f);
-              } else {
-                std::memcpy(dst, in + (static_cast<size_t>(iy) * g.in_w + ix) * g.in_c,
-                            sizeof(float) * g.in_c);
-              }
-            }
-          }
-        }
+        Im2col(g, mb, rows, in, cols.data());
         a = cols.data();
       }
       const Eigen::Map<const RowMatrix> am(a, rows, k);

@@ -26,6 +26,9 @@ struct ConvGeometry {
   int k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
 };
 
+// Rows [row0, row0+rows) of the im2col matrix ([out_h*out_w][k_h*k_w*in_c], zeros for padding).
+void Im2col(const ConvGeometry& g, int row0, int rows, const float* in, float* cols);
+
 // Conv2D with weights pre-arranged as [k_h*k_w*in_c][out_c] (row-major) and bias [out_c].
 void Conv2d(const ConvGeometry& g, const float* in, const float* weights_kxc, const float* bias,
             ActRange act, float* out, ThreadPool& pool);

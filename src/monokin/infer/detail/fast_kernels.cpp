@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: Apache-2.0
+// AVX2+FMA GEMM kernels for the pointwise (1x1) and im2col convolutions.
+//
+// Dense: weights packed in panels of 16 output channels ([k][16], the last panel 8 wide when
+// that suffices); a 6x16 (or 12x8) register tile of outputs is accumulated over the whole k,
+// starting from the bias, then clamped and stored. A 6-row tile of the input (<= 6*k floats)
+// stays in L1 while the panels stream past it.
+//
+// Sparse (weights mostly zero, as in the pose detector): 64 pixels at a time are transposed to
+// channel-major [k][64]; each output channel is then a sum over its nonzero weights of
+// w * (a row of 64 pixels), in 8 vector accumulators, and the [n][64] result is transposed back.
+#include "monokin/infer/detail/fast_kernels.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace monokin::infer::detail {
+namespace {
+
+constexpr int kPanel = 16;
+constexpr int kSparsePixels = 64;
+constexpr double kSparseMinZeroFraction = 0.6;
+
+#define MK_AVX2 __attribute__((target("avx2,fma")))
+
+// One register tile: MR rows x (8*NV) columns, accumulated over k from the bias.
+template <int NV, int MR>
+MK_AVX2 void Tile(int k, const float* __restrict a, int lda, const float* __restrict b,
+                  const float* __restrict bias, ActRange act, float* __restrict c, int ldc,
+                  int valid) {
+  __m256 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_loadu_ps(bias + 8 * v);
+  }
+  const float* ar[MR];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) ar[r] = a + static_cast<std::ptrdiff_t>(r) * lda;
+  for (int kk = 0; kk < k; ++kk, b += 8 * NV) {
+    __m256 bv[NV];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) bv[v] = _mm256_loadu_ps(b + 8 * v);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const __m256 av = _mm256_broadcast_ss(ar[r] + kk);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+    }
+  }
+  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+    float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+    if (valid == 8 * NV) {
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) {
+        // min/max with the value second: a NaN stays NaN, as std::clamp keeps it.
+        _mm256_storeu_ps(cr + 8 * v, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v])));
+      }
+    } else {
+      alignas(32) float tmp[8 * NV];
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) {
+        _mm256_store_ps(tmp + 8 * v, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[r][v])));
+      }
+      std::memcpy(cr, tmp, sizeof(float) * valid);
+    }
+  }
+}
+
+template <int NV, int MR>
+MK_AVX2 void TileRows(int rows, int k, const float* a, int lda, const float* b, const float* bias,
+                      ActRange act, float* c, int ldc, int valid) {
+  if constexpr (MR > 1) {
+    if (rows < MR) {
+      TileRows<NV, MR - 1>(rows, k, a, lda, b, bias, act, c, ldc, valid);
+      return;
+    }
+  }
+  Tile<NV, MR>(k, a, lda, b, bias, act, c, ldc, valid);
+}
+
+// 12-row blocks: two 6x16 tiles per 16-wide panel, one 12x8 tile for an 8-wide panel.
+MK_AVX2 void DenseRows(const PackedGemm& w, int m0, int m1, const float* in, int lda, ActRange act,
+                       float* out) {
+  const int n = w.n, k = w.k;
+  for (int r0 = m0; r0 < m1; r0 += 12) {
+    const int rows = std::min(12, m1 - r0);
+    const float* a = in + static_cast<std::ptrdiff_t>(r0) * lda;
+    float* c = out + static_cast<std::ptrdiff_t>(r0) * n;
+    for (int c0 = 0; c0 < n; c0 += kPanel) {
+      const int left = n - c0;
+      const float* b = w.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
+      const float* bias = w.bias.data() + c0;
+      if (left <= 8) {
+        TileRows<1, 12>(rows, k, a, lda, b, bias, act, c + c0, n, left);
+        continue;
+      }
+      const int valid = std::min(left, kPanel);
+      TileRows<2, 6>(std::min(rows, 6), k, a, lda, b, bias, act, c + c0, n, valid);
+      if (rows > 6) {
+        TileRows<2, 6>(rows - 6, k, a + 6 * static_cast<std::ptrdiff_t>(lda), lda, b, bias, act,
+                       c + 6 * static_cast<std::ptrdiff_t>(n) + c0, n, valid);
+      }
+    }
+  }
+}
+
+// 8x8 transpose of floats: dst[j*dst_stride + i] = src[i*src_stride + j].
+MK_AVX2 inline void Transpose8x8(const float* src, std::ptrdiff_t src_stride, float* dst,
+                                 std::ptrdiff_t dst_stride) {
+  __m256 r[8], t[8];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * src_stride);
+  t[0] = _mm256_unpacklo_ps(r[0], r[1]);
+  t[1] = _mm256_unpackhi_ps(r[0], r[1]);
+  t[2] = _mm256_unpacklo_ps(r[2], r[3]);
+  t[3] = _mm256_unpackhi_ps(r[2], r[3]);
+  t[4] = _mm256_unpacklo_ps(r[4], r[5]);
+  t[5] = _mm256_unpackhi_ps(r[4], r[5]);
+  t[6] = _mm256_unpacklo_ps(r[6], r[7]);
+  t[7] = _mm256_unpackhi_ps(r[6], r[7]);
+  r[0] = _mm256_shuffle_ps(t[0], t[2], 0x44);
+  r[1] = _mm256_shuffle_ps(t[0], t[2], 0xEE);
+  r[2] = _mm256_shuffle_ps(t[1], t[3], 0x44);
+  r[3] = _mm256_shuffle_ps(t[1], t[3], 0xEE);
+  r[4] = _mm256_shuffle_ps(t[4], t[6], 0x44);
+  r[5] = _mm256_shuffle_ps(t[4], t[6], 0xEE);
+  r[6] = _mm256_shuffle_ps(t[5], t[7], 0x44);
+  r[7] = _mm256_shuffle_ps(t[5], t[7], 0xEE);
+  _mm256_storeu_ps(dst + 0 * dst_stride, _mm256_permute2f128_ps(r[0], r[4], 0x20));
+  _mm256_storeu_ps(dst + 1 * dst_stride, _mm256_permute2f128_ps(r[1], r[5], 0x20));
+  _mm256_storeu_ps(dst + 2 * dst_stride, _mm256_permute2f128_ps(r[2], r[6], 0x20));
+  _mm256_storeu_ps(dst + 3 * dst_stride, _mm256_permute2f128_ps(r[3], r[7], 0x20));
+  _mm256_storeu_ps(dst + 4 * dst_stride, _mm256_permute2f128_ps(r[0], r[4], 0x31));
+  _mm256_storeu_ps(dst + 5 * dst_stride, _mm256_permute2f128_ps(r[1], r[5], 0x31));
+  _mm256_storeu_ps(dst + 6 * dst_stride, _mm256_permute2f128_ps(r[2], r[6], 0x31));
+  _mm256_storeu_ps(dst + 7 * dst_stride, _mm256_permute2f128_ps(r[3], r[7], 0x31));
+}
+
+// dst[j][i] = src[i][j] for i < rows, j < cols; blocks of 8x8 where they fit, scalar elsewhere.
+MK_AVX2 void Transpose(const float* src, std::ptrdiff_t src_stride, int rows, int cols, float* dst,
+                       std::ptrdiff_t dst_stride) {
+  const int rows8 = rows & ~7, cols8 = cols & ~7;
+  for (int i = 0; i < rows8; i += 8) {
+    for (int j = 0; j < cols8; j += 8) {
+      Transpose8x8(src + i * src_stride + j, src_stride, dst + j * dst_stride + i, dst_stride);
+    }
+  }
+  for (int i = 0; i < rows; ++i) {
+    const int j0 = i < rows8 ? cols8 : 0;
+    for (int j = j0; j < cols; ++j) dst[j * dst_stride + i] = src[i * src_stride + j];
+  }
+}
+
+// One output channel over NV*8 pixels of the channel-major tile `at` ([k][kSparsePixels]).
+template <int NV>
+MK_AVX2 void SparseChannels(const PackedGemm& w, const float* __restrict at, ActRange act,
+                            float* __restrict ot) {
+  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
+  for (int co = 0; co < w.n; ++co) {
+    __m256 acc[NV];
+    const __m256 b = _mm256_set1_ps(w.bias[co]);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[v] = b;
+    for (int j = w.nz_begin[co], end = w.nz_begin[co + 1]; j < end; ++j) {
+      const __m256 wv = _mm256_broadcast_ss(&w.nz_w[j]);
+      const float* src = at + static_cast<std::ptrdiff_t>(w.nz_k[j]) * kSparsePixels;
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v)
+        acc[v] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(src + 8 * v), acc[v]);
+    }
+    float* dst = ot + static_cast<std::ptrdiff_t>(co) * kSparsePixels;
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      _mm256_storeu_ps(dst + 8 * v, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[v])));
+    }
+  }
+}
+
+MK_AVX2 void SparseRows(const PackedGemm& w, int m0, int m1, const float* in, int lda, ActRange act,
+                        float* out) {
+  std::vector<float> at(static_cast<size_t>(w.k) * kSparsePixels, 0.0f);
+  std::vector<float> ot(static_cast<size_t>(w.n) * kSparsePixels);
+  for (int p0 = m0; p0 < m1; p0 += kSparsePixels) {
+    const int rows = std::min(kSparsePixels, m1 - p0);
+    Transpose(in + static_cast<std::ptrdiff_t>(p0) * lda, lda, rows, w.k, at.data(), kSparsePixels);
+    switch ((rows + 7) / 8) {
+      case 1:
+        SparseChannels<1>(w, at.data(), act, ot.data());
+        break;
+      case 2:
+        SparseChannels<2>(w, at.data(), act, ot.data());
+        break;
+      case 3:
+        SparseChannels<3>(w, at.data(), act, ot.data());
+        break;
+      case 4:
+        SparseChannels<4>(w, at.data(), act, ot.data());
+        break;
+      case 5:
+        SparseChannels<5>(w, at.data(), act, ot.data());
+        break;
+      case 6:
+        SparseChannels<6>(w, at.data(), act, ot.data());
+        break;
+      case 7:
+        SparseChannels<7>(w, at.data(), act, ot.data());
+        break;
+      default:
+        SparseChannels<8>(w, at.data(), act, ot.data());
+        break;
+    }
+    Transpose(ot.data(), kSparsePixels, w.n, rows, out + static_cast<std::ptrdiff_t>(p0) * w.n,
+              w.n);
+  }
+}
+
+// Depthwise: OX output pixels x (8*NV) channels, all taps inside the input along x; rows of
+// taps [ky0, ky1) inside along y.
+template <int NV, int OX>
+MK_AVX2 void DepthwiseTile(const ConvGeometry& g, int c0, int oy, int ox, int ky0, int ky1,
+                           const float* __restrict in, const float* __restrict weights,
+                           const float* __restrict bias, ActRange act, float* __restrict out) {
+  const int c = g.in_c;
+  __m256 acc[OX][NV];
+#pragma GCC unroll 8
+  for (int p = 0; p < OX; ++p) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[p][v] = _mm256_loadu_ps(bias + c0 + 8 * v);
+  }
+  const std::ptrdiff_t pixel_step = static_cast<std::ptrdiff_t>(g.stride_w) * c;
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+    const float* row =
+        in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + (ox * g.stride_w - g.pad_left)) * c + c0;
+    const float* wrow = weights + static_cast<std::ptrdiff_t>(ky) * g.k_w * c + c0;
+    for (int kx = 0; kx < g.k_w; ++kx) {
+      const float* ip = row + static_cast<std::ptrdiff_t>(kx) * g.dil_w * c;
+      __m256 wv[NV];
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) wv[v] = _mm256_loadu_ps(wrow + kx * c + 8 * v);
+#pragma GCC unroll 8
+      for (int p = 0; p < OX; ++p) {
+#pragma GCC unroll 2
+        for (int v = 0; v < NV; ++v) {
+          acc[p][v] =
+              _mm256_fmadd_ps(_mm256_loadu_ps(ip + p * pixel_step + 8 * v), wv[v], acc[p][v]);
+        }
+      }
+    }
+  }
+  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
+  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * c + c0;
+#pragma GCC unroll 8
+  for (int p = 0; p < OX; ++p) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) {
+      _mm256_storeu_ps(o + p * c + 8 * v, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[p][v])));
+    }
+  }
+}
+
+// One output pixel, all channels, taps outside the input skipped (the borders).
+MK_AVX2 void DepthwisePixel(const ConvGeometry& g, int oy, int ox, int ky0, int ky1,
+                            const float* __restrict in, const float* __restrict weights,
+                            const float* __restrict bias, ActRange act, float* __restrict out) {
+  const int c = g.in_c;
+  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
+  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * c;
+  for (int c0 = 0; c0 < c; c0 += 8) {
+    __m256 acc = _mm256_loadu_ps(bias + c0);
+    for (int ky = ky0; ky < ky1; ++ky) {
+      const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+      for (int kx = 0; kx < g.k_w; ++kx) {
+        const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
+        if (ix < 0 || ix >= g.in_w) continue;
+        const float* ip = in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * c + c0;
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(ip),
+                              _mm256_loadu_ps(weights + (ky * g.k_w + kx) * c + c0), acc);
+      }
+    }
+    _mm256_storeu_ps(o + c0, _mm256_min_ps(hi, _mm256_max_ps(lo, acc)));
+  }
+}
+
+MK_AVX2 void DepthwiseRows(const ConvGeometry& g, int y0, int y1, const float* in,
+                           const float* weights, const float* bias, ActRange act, float* out) {
+  // Output x range whose taps all fall inside the input.
+  int ox_lo = 0;
+  while (ox_lo < g.out_w && ox_lo * g.stride_w - g.pad_left < 0) ++ox_lo;
+  int ox_hi = g.out_w;
+  while (ox_hi > ox_lo && (ox_hi - 1) * g.stride_w - g.pad_left + (g.k_w - 1) * g.dil_w >= g.in_w) {
+    --ox_hi;
+  }
+  const int c = g.in_c;
+  for (int oy = y0; oy < y1; ++oy) {
+    int ky0 = 0, ky1 = g.k_h;
+    while (ky0 < ky1 && oy * g.stride_h - g.pad_top + ky0 * g.dil_h < 0) ++ky0;
+    while (ky1 > ky0 && oy * g.stride_h - g.pad_top + (ky1 - 1) * g.dil_h >= g.in_h) --ky1;
+    for (int ox = 0; ox < ox_lo; ++ox)
+      DepthwisePixel(g, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    for (int ox = ox_hi; ox < g.out_w; ++ox) {
+      DepthwisePixel(g, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+    int c0 = 0;
+    for (; c0 + 16 <= c; c0 += 16) {
+      int ox = ox_lo;
+      for (; ox + 4 <= ox_hi; ox += 4) {
+        DepthwiseTile<2, 4>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+      }
+      for (; ox < ox_hi; ++ox)
+        DepthwiseTile<2, 1>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+    if (c0 < c) {  // 8 channels left
+      int ox = ox_lo;
+      for (; ox + 8 <= ox_hi; ox += 8) {
+        DepthwiseTile<1, 8>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+      }
+      for (; ox < ox_hi; ++ox)
+        DepthwiseTile<1, 1>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+  }
+}
+
+}  // namespace
+
+bool FastKernelsAvailable() {
+  static const bool available = [] {
+    __builtin_cpu_init();
+    const char* generic = std::getenv("MONOKIN_INFER_GENERIC");
+    if (generic != nullptr && generic[0] != '\0' && generic[0] != '0') return false;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return available;
+}
+
+PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse) {
+  PackedGemm p;
+  p.n = n;
+  p.k = k;
+  p.fast = FastKernelsAvailable();
+  if (!p.fast) return p;
+  const int n_pad = (n + kPanel - 1) / kPanel * kPanel;
+  p.bias.assign(n_pad, 0.0f);
+  if (bias != nullptr) std::copy(bias, bias + n, p.bias.begin());
+  const std::int64_t total = static_cast<std::int64_t>(n) * k;
+  std::int64_t zeros = 0;
+  for (std::int64_t i = 0; i < total; ++i) zeros += w_nk[i] == 0.0f;
+  if (allow_sparse && total > 0 &&
+      static_cast<double>(zeros) >= kSparseMinZeroFraction * static_cast<double>(total)) {
+    p.sparse = true;
+    p.nz_begin.reserve(n + 1);
+    p.nz_begin.push_back(0);
+    for (int co = 0; co < n; ++co) {
+      for (int i = 0; i < k; ++i) {
+        const float v = w_nk[static_cast<std::int64_t>(co) * k + i];
+        if (v != 0.0f) {
+          p.nz_k.push_back(i);
+          p.nz_w.push_back(v);
+        }
+      }
+      p.nz_begin.push_back(static_cast<std::int32_t>(p.nz_k.size()));
+    }
+    return p;
+  }
+  // Panel at column c0 has width 16, or 8 if at most 8 columns are left; data at c0*k.
+  p.panels.assign(static_cast<size_t>(n_pad) * k, 0.0f);
+  for (int c0 = 0; c0 < n; c0 += kPanel) {
+    const int width = n - c0 <= 8 ? 8 : kPanel;
+    float* dst = p.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
+    for (int i = 0; i < k; ++i) {
+      for (int j = 0; j < width && c0 + j < n; ++j) {
+        dst[static_cast<std::ptrdiff_t>(i) * width + j] =
+            w_nk[static_cast<std::int64_t>(c0 + j) * k + i];
+      }
+    }
+  }
+  return p;
+}
+
+void GemmPackedRows(const PackedGemm& w, int m0, int m1, const float* in, int lda, ActRange act,
+                    float* out) {
+  if (m1 <= m0) return;
+  if (w.sparse) {
+    SparseRows(w, m0, m1, in, lda, act, out);
+  } else {
+    DenseRows(w, m0, m1, in, lda, act, out);
+  }
+}
+
+void GemmPacked(const PackedGemm& w, int m, const float* in, int lda, ActRange act, float* out,
+                ThreadPool& pool) {
+  const int min_chunk = w.sparse ? kSparsePixels : 24;
+  pool.ParallelFor(m, min_chunk,
+                   [&](int m0, int m1) { GemmPackedRows(w, m0, m1, in, lda, act, out); });
+}
+
+bool DepthwiseFastApplies(const ConvGeometry& g, int multiplier) {
+  return FastKernelsAvailable() && multiplier == 1 && g.in_c % 8 == 0 && g.in_c == g.out_c;
+}
+
+void DepthwiseConv2dFast(const ConvGeometry& g, const float* in, const float* weights,
+                         const float* bias, ActRange act, float* out, ThreadPool& pool) {
+  pool.ParallelFor(g.out_h, 1,
+                   [&](int y0, int y1) { DepthwiseRows(g, y0, y1, in, weights, bias, act, out); });
+}
+
+bool IsPointwise(const ConvGeometry& g) {
+  return g.k_h == 1 && g.k_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+         g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w;
+}
+
+void Conv2dPacked(const ConvGeometry& g, const float* in, const PackedGemm& w, ActRange act,
+                  float* out, ThreadPool& pool) {
+  const int m = g.out_h * g.out_w;
+  if (IsPointwise(g)) {
+    GemmPacked(w, m, in, g.in_c, act, out, pool);
+    return;
+  }
+  // Blocks of 96 im2col rows (<= 96*k floats, in L2 for these models' k <= 9*64).
+  constexpr int kBlock = 96;
+  pool.ParallelFor(m, 24, [&](int m0, int m1) {
+    std::vector<float> cols(static_cast<size_t>(std::min(kBlock, m1 - m0)) * w.k);
+    for (int mb = m0; mb < m1; mb += kBlock) {
+      const int rows = std::min(kBlock, m1 - mb);
+      Im2col(g, mb, rows, in, cols.data());
+      GemmPackedRows(w, 0, rows, cols.data(), w.k, act,
+                     out + static_cast<std::ptrdiff_t>(mb) * w.n);
+    }
+  });
+}
+
+}  // namespace monokin::infer::detail

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hand-blocked x86 kernels for the hot operators, selected at run time: AVX2+FMA code paths
+// compiled with __attribute__((target)), so the binary still runs on any x86-64 (the plain
+// kernels in kernels.h are the fallback and the reference the tests compare against).
+//
+//   PackedGemm w = PackGemmWeights(filter_nk, n, k);   // once, at load
+//   if (w.fast) GemmPacked(w, m, in, in_stride, act, out, pool);
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "monokin/infer/detail/kernels.h"
+#include "monokin/infer/detail/thread_pool.h"
+
+namespace monokin::infer::detail {
+
+// True when this CPU runs the AVX2+FMA kernels (and MONOKIN_INFER_GENERIC is not set in the
+// environment, which forces the plain kernels for comparisons).
+bool FastKernelsAvailable();
+
+// Weights of out = act(in[m][k] * W^T + bias), W given as [n][k] (TFLite's CONV_2D filter
+// [out_c][kh][kw][in_c] is exactly that with k = kh*kw*in_c).
+struct PackedGemm {
+  int k = 0, n = 0;
+  bool fast = false;    // packed for the AVX2 kernels below
+  bool sparse = false;  // most weights are zero: the sparse kernel is used
+  // Dense: panels of 16 (or a last one of 8) output channels, each [k][width], zero-padded.
+  std::vector<float> panels;
+  std::vector<float> bias;  // [n] (padded to a multiple of 16)
+  // Sparse: for output channel c, nonzeros nz_begin[c]..nz_begin[c+1] of (nz_k, nz_w).
+  std::vector<std::int32_t> nz_begin, nz_k;
+  std::vector<float> nz_w;
+};
+
+// Packs `w_nk` ([n][k]) and `bias` ([n], or nullptr for zeros). `allow_sparse`: use the sparse
+// kernel when at least 60% of the weights are exactly zero (the detector's 1x1 convolutions).
+PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse);
+
+// out[m][n] (row stride n) = act(in[m][k] (row stride `lda`) * W^T + bias), rows split over the
+// pool. Requires w.fast.
+void GemmPacked(const PackedGemm& w, int m, const float* in, int lda, ActRange act, float* out,
+                ThreadPool& pool);
+
+// The same on one thread for rows [m0, m1) (used by the im2col convolution).
+void GemmPackedRows(const PackedGemm& w, int m0, int m1, const float* in, int lda, ActRange act,
+                    float* out);
+
+// CONV_2D with packed weights (k = k_h*k_w*in_c): the pointwise case reads the input directly,
+// any other goes through im2col blocks. Requires w.fast.
+void Conv2dPacked(const ConvGeometry& g, const float* in, const PackedGemm& w, ActRange act,
+                  float* out, ThreadPool& pool);
+
+// DEPTHWISE_CONV_2D (weights [k_h][k_w][c], bias [c]) for multiplier 1 and c a multiple of 8,
+// when DepthwiseFastApplies(); DepthwiseConv2d in kernels.h otherwise.
+bool DepthwiseFastApplies(const ConvGeometry& g, int multiplier);
+void DepthwiseConv2dFast(const ConvGeometry& g, const float* in, const float* weights,
+                         const float* bias, ActRange act, float* out, ThreadPool& pool);
+
+// True for a 1x1, stride-1, unpadded convolution (the input is the GEMM's left matrix).
+bool IsPointwise(const ConvGeometry& g);
+
+}  // namespace monokin::infer::detail
