@@ -107,10 +107,9 @@ BoxPx Grow(const BoxPx& a, double b) {
 }
 
 // ---- optimal assignment (maximise; shortest augmenting path with potentials) -----------------
-// Returns pairs (row, col) of a maximum-weight matching among entries with weight > 0.
-std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, int rows, int cols) {
-  std::vector<std::pair<int, int>> out;
-  if (rows == 0 || cols == 0) return out;
+// Dense solver for one block: pairs (row, col) of an optimal assignment of -w.
+void SolveBlock(const std::vector<double>& w, int rows, int cols,
+                std::vector<std::pair<int, int>>& out) {
   const bool wide = rows <= cols;
   const int n = wide ? rows : cols, m = wide ? cols : rows;
   auto cost = [&](int i, int j) { return wide ? -w[i * cols + j] : -w[j * cols + i]; };
@@ -159,7 +158,59 @@ std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, in
   for (int j = 1; j <= m; ++j) {
     if (row_of[j] == 0) continue;
     const int r = wide ? row_of[j] - 1 : j - 1, c = wide ? j - 1 : row_of[j] - 1;
-    if (w[r * cols + c] > 0) out.emplace_back(r, c);
+    out.emplace_back(r, c);
+  }
+}
+
+int FindRoot(std::vector<int>& parent, int x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+// Pairs (row, col) of a maximum-weight matching among entries with weight > 0. The matrix is
+// split into connected components of positive entries first: exact, and most components of a
+// tracking frame are a single pair.
+std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, int rows, int cols) {
+  std::vector<std::pair<int, int>> out;
+  if (rows == 0 || cols == 0) return out;
+  std::vector<int> parent(rows + cols);
+  std::iota(parent.begin(), parent.end(), 0);
+  bool any = false;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      if (w[static_cast<size_t>(r) * cols + c] <= 0) continue;
+      any = true;
+      const int a = FindRoot(parent, r), b = FindRoot(parent, rows + c);
+      if (a != b) parent[a] = b;
+    }
+  }
+  if (!any) return out;
+  std::vector<std::vector<int>> comp_rows(rows + cols), comp_cols(rows + cols);
+  for (int r = 0; r < rows; ++r) comp_rows[FindRoot(parent, r)].push_back(r);
+  for (int c = 0; c < cols; ++c) comp_cols[FindRoot(parent, rows + c)].push_back(c);
+  std::vector<double> sub;
+  std::vector<std::pair<int, int>> local;
+  for (int k = 0; k < rows + cols; ++k) {
+    const auto& rs = comp_rows[k];
+    const auto& cs = comp_cols[k];
+    if (rs.empty() || cs.empty()) continue;
+    if (rs.size() == 1 && cs.size() == 1) {
+      if (w[static_cast<size_t>(rs[0]) * cols + cs[0]] > 0) out.emplace_back(rs[0], cs[0]);
+      continue;
+    }
+    const int n = static_cast<int>(rs.size()), m = static_cast<int>(cs.size());
+    sub.assign(static_cast<size_t>(n) * m, 0.0);
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < m; ++j) sub[i * m + j] = w[static_cast<size_t>(rs[i]) * cols + cs[j]];
+    }
+    local.clear();
+    SolveBlock(sub, n, m, local);
+    for (const auto& [i, j] : local) {
+      if (sub[i * m + j] > 0) out.emplace_back(rs[i], cs[j]);
+    }
   }
   return out;
 }
