@@ -4,13 +4,18 @@
 // liveness, and turns each operator into a closure over fixed buffers.
 #include "monokin/infer/detail/tflite_model.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <limits>
 #include <memory>
 
@@ -530,7 +535,7 @@ Status TfliteModel::Build(const Graph& g) {
     v.is_const = true;
     const std::int64_t bytes = static_cast<std::int64_t>(t.data.size());
     if (t.has_sparsity) {
-      v.raw = t.data;  // expanded by its DENSIFY operator
+      v.raw.assign(t.data.begin(), t.data.end());  // expanded by its DENSIFY operator
     } else if (t.type == kTfFloat32 && bytes == v.size * 4) {
       v.f.resize(v.size);
       std::memcpy(v.f.data(), t.data.data(), bytes);
@@ -538,7 +543,7 @@ Status TfliteModel::Build(const Graph& g) {
       v.i32.resize(v.size);
       std::memcpy(v.i32.data(), t.data.data(), bytes);
     } else if (t.type == kTfFloat16 && bytes == v.size * 2) {
-      v.raw = t.data;
+      v.raw.assign(t.data.begin(), t.data.end());
     } else {
       return Unsupported(
           fmt::format("{}: constant tensor '{}' (type {}, shape {}) has {} bytes of "
@@ -555,6 +560,23 @@ Status TfliteModel::Build(const Graph& g) {
     input_ids_.push_back(id);
     input_specs_.push_back(spec(id));
   }
+  // Constants read by one operator only are freed as soon as it has copied them.
+  std::vector<int> uses(values_.size(), 0);
+  for (const GraphOp& op : g.ops) {
+    for (int id : op.inputs) {
+      if (id >= 0 && id < static_cast<int>(uses.size())) ++uses[id];
+    }
+  }
+  for (int id : g.outputs) {
+    if (id >= 0 && id < static_cast<int>(uses.size())) ++uses[id];
+  }
+  auto free_if_single_use = [&](int id) {
+    Value& v = values_[id];
+    if (!v.is_const || uses[id] != 1) return;
+    std::vector<float>().swap(v.f);
+    std::vector<std::int32_t>().swap(v.i32);
+    std::vector<std::uint8_t>().swap(v.raw);
+  };
   std::vector<std::vector<int>> step_inputs, step_outputs;
   std::vector<bool> produced(values_.size(), false), read_at_run(values_.size(), false);
   for (int id : input_ids_) produced[id] = true;
@@ -563,6 +585,7 @@ Status TfliteModel::Build(const Graph& g) {
     const int index = static_cast<int>(i);
     if (op.code == kOpDensify || op.code == kOpDequantize) {
       MK_RETURN_IF_ERROR(FoldConstant(index, op));
+      free_if_single_use(op.inputs[0]);
       continue;
     }
     // Operators must come in execution order: every runtime input already computed.
@@ -581,7 +604,12 @@ Status TfliteModel::Build(const Graph& g) {
     // kernel wants; every other input is read through In() at run time.
     const bool conv = op.code == kOpConv2d || op.code == kOpDepthwiseConv2d;
     for (size_t k = 0; k < op.inputs.size(); ++k) {
-      if (op.inputs[k] >= 0 && (!conv || k == 0)) read_at_run[op.inputs[k]] = true;
+      if (op.inputs[k] < 0) continue;
+      if (!conv || k == 0) {
+        read_at_run[op.inputs[k]] = true;
+      } else {
+        free_if_single_use(op.inputs[k]);
+      }
     }
     steps_.push_back(std::move(step));
     step_inputs.push_back(op.inputs);
@@ -634,17 +662,35 @@ Result<std::unique_ptr<Model>> LoadTfliteFromBuffer(std::span<const std::uint8_t
 
 Result<std::unique_ptr<Model>> LoadTfliteModel(const std::string& path,
                                                const ModelOptions& options) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
+  // The file is mapped read-only, not read into memory: the executor copies what it needs
+  // into its own layouts, and the mapping is dropped once the model is built.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return NotFound(
         fmt::format("cannot open model '{}'; run scripts/setup to install the "
                     "default models",
                     path));
   }
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(file)),
-                                  std::istreambuf_iterator<char>());
-  if (file.bad()) return Unsupported(fmt::format("cannot read model '{}'", path));
-  return detail::LoadTfliteFromBuffer(bytes, options, path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Unsupported(fmt::format("cannot read model '{}': not a regular file", path));
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return detail::LoadTfliteFromBuffer({}, options, path);
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return Unsupported(fmt::format("cannot map model '{}'", path));
+  auto model =
+      detail::LoadTfliteFromBuffer({static_cast<const std::uint8_t*>(map), size}, options, path);
+  ::munmap(map, size);
+#if defined(__GLIBC__)
+  ::malloc_trim(0);  // return the load-time scratch to the system
+#endif
+  return model;
 }
 
 }  // namespace monokin::infer

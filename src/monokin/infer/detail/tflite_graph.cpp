@@ -199,7 +199,7 @@ Result<Graph> ParseTflite(std::span<const std::uint8_t> bytes) {
     custom_codes.push_back(fb.String(oc, opcode_f::kCustom));
   }
 
-  // Buffers: kept as views first, copied only when a tensor uses them.
+  // Buffers: views into `bytes` (copied by the executor into the layout it wants).
   std::vector<std::span<const std::uint8_t>> buffers;
   const FlatBuffer::Vector bufs = fb.GetVector(model, model_f::kBuffers, 4);
   for (std::uint32_t i = 0; fb.ok() && i < bufs.size; ++i) {
@@ -239,7 +239,7 @@ Result<Graph> ParseTflite(std::span<const std::uint8_t> bytes) {
           fmt::format("tensor '{}' refers to buffer {} of {}", gt.name, buffer, buffers.size()));
     }
     if (buffer < buffers.size()) {
-      gt.data.assign(buffers[buffer].begin(), buffers[buffer].end());
+      gt.data = buffers[buffer];
     }
     if (sp.valid) {
       gt.has_sparsity = true;

@@ -51,7 +51,9 @@ struct GraphTensor {
   std::string name;
   std::vector<int> shape;
   int type = kTfFloat32;
-  std::vector<std::uint8_t> data;  // constant contents (empty for activations)
+  // Constant contents (empty for activations): a view into the bytes given to ParseTflite, valid
+  // as long as they are.
+  std::span<const std::uint8_t> data;
   bool has_sparsity = false;
   Sparsity sparsity;
 };
