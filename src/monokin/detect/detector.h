@@ -28,9 +28,9 @@ struct DetectorOptions {
   // hog: the image is scaled by hog_upscale before detection (1..4) so that people shorter than
   // the 64x128 window are found, and the window pyramid steps by hog_pyramid_scale (1.01..2).
   // Defaults measured on vtest.avi (768x576, walkers 60-100 px) against YOLOX-nano boxes:
-  // AP@0.5 0.43 at (1, 1.05), 0.76 at (1.5, 1.2), 0.80 at (2, 1.2), for about 110, 41 and
-  // 75 ms a frame on 2 idle cores: (1.5, 1.2) leaves time for the later stages at 10 fps.
-  // On 1080p video with tall people, upscale 1 is 2.25x faster.
+  // AP@0.5 0.43 at (1, 1.05), 0.76 at (1.5, 1.2), 0.80 at (2, 1.2). (1.5, 1.2) took 41 ms a
+  // frame on 2 quiet cores (up to 110 ms on a busy shared machine); (1, 1.05) takes about 1.4x
+  // and (2, 1.2) 1.8x that time. On 1080p video with tall people, upscale 1 is 2.25x faster.
   float hog_upscale = 1.5f;
   float hog_pyramid_scale = 1.2f;
   // Every bad field, one per line ("detect.min_score must be between 0 and 1; got 1.5").
