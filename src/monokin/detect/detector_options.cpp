@@ -31,9 +31,10 @@ bool InUnitRange(float v) { return v >= 0.0f && v <= 1.0f; }  // false for NaN t
 
 Status DetectorOptions::Validate() const {
   std::vector<std::string> errors;
-  if (backend != "hog" && backend != "yolox") {
-    errors.push_back(
-        fmt::format("detect.backend must be \"hog\" or \"yolox\"; got \"{}\"", backend));
+  // "blazepose" is BlazePose's detector; it lives in the pose stage and the pipeline builds it.
+  if (backend != "hog" && backend != "yolox" && backend != "blazepose") {
+    errors.push_back(fmt::format(
+        "detect.backend must be \"hog\", \"yolox\" or \"blazepose\"; got \"{}\"", backend));
   }
   if (backend == "yolox" && model_path.empty()) {
     errors.push_back(
@@ -101,6 +102,11 @@ Result<std::unique_ptr<Detector>> MakeDetector(const DetectorOptions& options) {
     cv::setNumThreads(options.threads);
   }
   if (options.backend == "hog") return detail::MakeHogDetector(options);
+  if (options.backend == "blazepose") {
+    return InvalidArgument(
+        "detect.backend \"blazepose\" is built by the pipeline (pipeline::MakePersonDetector), "
+        "not by detect::MakeDetector");
+  }
   return detail::MakeYoloxDetector(options);
 }
 

@@ -13,7 +13,6 @@
 namespace monokin::output {
 
 Status WriteJsonFileAtomic(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".tmp";
   std::string text;
   try {
     // Replace invalid UTF-8 rather than throw: a file name from the user can hold anything.
@@ -21,6 +20,11 @@ Status WriteJsonFileAtomic(const std::string& path, const nlohmann::json& j) {
   } catch (const nlohmann::json::exception& e) {
     return Internal(fmt::format("cannot serialise JSON for '{}': {}", path, e.what()));
   }
+  return WriteTextFileAtomic(path, text);
+}
+
+Status WriteTextFileAtomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "w");
   if (f == nullptr) {
     return FailedPrecondition(fmt::format("cannot write '{}': {}", tmp, std::strerror(errno)));

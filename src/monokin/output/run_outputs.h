@@ -53,4 +53,7 @@ class RunOutputs {
 // file. kFailedPrecondition when the folder is not writable.
 Status WriteJsonFileAtomic(const std::string& path, const nlohmann::json& j);
 
+// Writes `text` to `path` the same way (temporary file, then rename).
+Status WriteTextFileAtomic(const std::string& path, const std::string& text);
+
 }  // namespace monokin::output

@@ -17,6 +17,7 @@
 #include "monokin/output/run_outputs.h"
 #include "monokin/pipeline/blazepose_person_detector.h"
 #include "monokin/pipeline/bounded_queue.h"
+#include "monokin/pipeline/kinematics_outputs.h"
 #include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
 
@@ -74,6 +75,8 @@ struct Engine::Impl {
   StageStats decode_stats{"decode"}, detect_stats{"detect"}, track_stats{"track"},
       pose_stats{"pose"}, write_stats{"write"};
   std::atomic<long long> frames_dropped{0};
+  std::vector<AthleteSeries> series;  // per athlete, for the movement decomposition after the run
+  nlohmann::json kinematics_summary;  // what the post-run step did, for run.json
 
   void Fail(const std::string& stage, const Status& status) {
     {
@@ -270,6 +273,7 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
         {"stages", report.stages}}},
       {"outputs", outputs ? outputs->files() : std::vector<std::string>{}},
       {"video_codec", outputs ? outputs->video_codec_used() : std::string()},
+      {"kinematics", kinematics_summary},
   };
 }
 
@@ -302,6 +306,7 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
       m.Fail("write", written);
       break;
     }
+    if (m.pose) AppendToSeries(item->result, m.series);
     latency.Add(Clock::now() - item->decoded_at);
     ++report.frames_written;
     report.last_frame = item->frame.info.index;
@@ -333,17 +338,34 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
   Status closed = m.outputs->Close();
   if (!closed.ok()) m.Fail("write", closed);
 
+  // Offline movement decomposition over whatever was written, interrupted runs included.
+  if (m.pose && closed.ok()) {
+    StageStats kin_stats("kinematics");
+    Result<KinematicsReport> kin = [&] {
+      ScopedStageTimer t(kin_stats);
+      return WriteKinematicsOutputs(m.series, m.options.kinematics, m.options.out_dir);
+    }();
+    if (kin.ok()) {
+      m.kinematics_summary = kin->summary;
+    } else {
+      m.Fail("kinematics", kin.status());
+    }
+    report.stages.push_back(kin_stats.Summarise());
+  }
+
   report.wall_s = elapsed_s();
   report.fps = report.wall_s > 0 ? static_cast<double>(report.frames_written) / report.wall_s : 0;
   report.frames_dropped = m.frames_dropped.load();
   const StageSummary lat = latency.Summarise();
   report.latency_p50_ms = lat.p50_ms;
   report.latency_p95_ms = lat.p95_ms;
+  std::vector<StageSummary> stages;
   for (const StageStats* s :
        {&m.decode_stats, &m.detect_stats, &m.track_stats, &m.pose_stats, &m.write_stats}) {
     StageSummary sum = s->Summarise();
-    if (sum.calls > 0) report.stages.push_back(sum);
+    if (sum.calls > 0) stages.push_back(sum);
   }
+  report.stages.insert(report.stages.begin(), stages.begin(), stages.end());
   {
     std::lock_guard lock(m.failure_mutex);
     report.status = m.failure;

@@ -22,7 +22,7 @@ Status RunOptions::Validate() const {
 Status EngineOptions::Validate() const {
   std::string errors;
   for (const Status& s : {source.Validate(), detect.Validate(), track.Validate(), pose.Validate(),
-                          output.Validate(), run.Validate()}) {
+                          kinematics.Validate(), output.Validate(), run.Validate()}) {
     if (!s.ok()) errors += (errors.empty() ? "" : "\n") + s.message();
   }
   if (out_dir.empty()) errors += (errors.empty() ? "" : "\n") + std::string("output folder is empty");
@@ -50,6 +50,7 @@ nlohmann::json ConfigToJson(const EngineOptions& o) {
                         {"detect", o.detect},
                         {"track", o.track},
                         {"pose", o.pose},
+                        {"kinematics", o.kinematics},
                         {"output", o.output},
                         {"engine",
                          {{"realtime", o.run.realtime},
@@ -66,6 +67,9 @@ Status ConfigFromJson(const nlohmann::json& config, EngineOptions& o) {
     if (config.contains("detect")) o.detect = config.at("detect").get<detect::DetectorOptions>();
     if (config.contains("track")) o.track = config.at("track").get<track::TrackerOptions>();
     if (config.contains("pose")) o.pose = config.at("pose").get<pose::PoseOptions>();
+    if (config.contains("kinematics")) {
+      o.kinematics = config.at("kinematics").get<kinematics::KinematicsOptions>();
+    }
     if (config.contains("output")) o.output = config.at("output").get<output::OutputOptions>();
     if (config.contains("engine")) {
       const auto& e = config.at("engine");

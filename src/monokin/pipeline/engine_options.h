@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Everything one analysis run needs to know, and its JSON form (the config file schema).
 // The JSON keys are the stage names: {"video": {...}, "detect": {...}, "track": {...},
-// "pose": {...}, "output": {...}, "engine": {...}}.
+// "pose": {...}, "kinematics": {...}, "output": {...}, "engine": {...}}.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "monokin/core/status.h"
 #include "monokin/detect/detector.h"
+#include "monokin/kinematics/kinematics.h"
 #include "monokin/output/run_outputs.h"
 #include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
@@ -30,6 +31,7 @@ struct EngineOptions {
   detect::DetectorOptions detect;
   track::TrackerOptions track;
   pose::PoseOptions pose;
+  kinematics::KinematicsOptions kinematics;
   output::OutputOptions output;
   RunOptions run;
   std::string out_dir = "out/run";
