@@ -119,6 +119,33 @@ TEST_F(FastKernelsTest, PackedConvMatchesReferenceConv) {
   }
 }
 
+TEST_F(FastKernelsTest, SmallConvMatchesReferenceConv) {
+  std::mt19937 rng(17);
+  ThreadPool pool(2);
+  std::uniform_int_distribution<int> blocks(1, 4), outs(1, 4);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int in_c = 8 * blocks(rng), out_c = outs(rng);
+    const ConvGeometry g = RandomGeometry(rng, in_c, out_c, false);
+    if (!SmallConvApplies(g)) {
+      ASSERT_EQ(g.k_h * g.k_w, 1);  // only a pointwise conv goes elsewhere
+      continue;
+    }
+    const int k = g.k_h * g.k_w * in_c;
+    const std::vector<float> in = Random(rng, static_cast<size_t>(g.in_h) * g.in_w * in_c);
+    const std::vector<float> w_nk = Random(rng, static_cast<size_t>(out_c) * k);
+    const std::vector<float> bias = Random(rng, out_c);
+    std::vector<float> w_kn(w_nk.size());
+    for (int co = 0; co < out_c; ++co) {
+      for (int i = 0; i < k; ++i) w_kn[i * out_c + co] = w_nk[co * k + i];
+    }
+    const ActRange act{-1.0f, 1.0f};
+    std::vector<float> got(static_cast<size_t>(g.out_h) * g.out_w * out_c), want(got.size());
+    Conv2d(g, in.data(), w_kn.data(), bias.data(), act, want.data(), pool);
+    SmallConv2d(g, in.data(), w_nk.data(), bias.data(), act, got.data(), pool);
+    ExpectClose(got, want, "small conv trial " + std::to_string(trial));
+  }
+}
+
 TEST_F(FastKernelsTest, DepthwiseMatchesReferenceDepthwise) {
   std::mt19937 rng(13);
   ThreadPool pool(2);

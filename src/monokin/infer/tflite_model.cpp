@@ -71,6 +71,11 @@ Result<ActRange> ActivationRange(int act) {
   }
 }
 
+// A PAD in front of a convolution, folded into the convolution's own zero padding.
+struct FusedPad {
+  int top = 0, bottom = 0, left = 0, right = 0;
+};
+
 class TfliteModel final : public Model {
  public:
   TfliteModel(const ModelOptions& options, std::string label)
@@ -119,7 +124,10 @@ class TfliteModel final : public Model {
   Status FoldConstant(int op_index, const GraphOp& op);
   // Checks the operator and returns the closure that runs it (buffers are bound later, so the
   // closure looks them up through `this`).
-  Result<std::function<void()>> Prepare(int op_index, const GraphOp& op);
+  // `pad`: spatial zero padding of a fused PAD whose input is op.inputs[0].
+  Result<std::function<void()>> Prepare(int op_index, const GraphOp& op, const FusedPad& pad = {});
+  // Whether PAD operator `pad_op` can be folded into `next` (its only reader, a convolution).
+  bool CanFusePad(const GraphOp& pad_op, const GraphOp& next, FusedPad& pad) const;
   Status PlanMemory(const std::vector<std::vector<int>>& step_inputs,
                     const std::vector<std::vector<int>>& step_outputs);
 
@@ -182,7 +190,33 @@ Status TfliteModel::FoldConstant(int op_index, const GraphOp& op) {
   return OkStatus();
 }
 
-Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& op) {
+bool TfliteModel::CanFusePad(const GraphOp& pad_op, const GraphOp& next, FusedPad& pad) const {
+  if (next.code != kOpConv2d && next.code != kOpDepthwiseConv2d) return false;
+  if (pad_op.inputs.size() != 2 || pad_op.outputs.size() != 1 || next.inputs.empty()) return false;
+  const int x_id = pad_op.inputs[0], p_id = pad_op.inputs[1], out_id = pad_op.outputs[0];
+  if (x_id < 0 || p_id < 0 || next.inputs[0] != out_id) return false;
+  const Value& x = values_[x_id];
+  const Value& p = values_[p_id];
+  const Value& out = values_[out_id];
+  if (x.is_const || x.type != kTfFloat32 || out.type != kTfFloat32 || x.shape.size() != 4) {
+    return false;
+  }
+  if (!p.is_const || p.type != kTfInt32 || p.i32.size() != 8) return false;
+  const std::vector<std::int32_t>& v = p.i32;
+  if (v[0] != 0 || v[1] != 0 || v[6] != 0 || v[7] != 0) return false;  // spatial only
+  for (int i = 2; i < 6; ++i) {
+    if (v[i] < 0 || v[i] > (1 << 16)) return false;
+  }
+  if (out.shape != std::vector<int>{x.shape[0], x.shape[1] + v[2] + v[3], x.shape[2] + v[4] + v[5],
+                                    x.shape[3]}) {
+    return false;
+  }
+  pad = FusedPad{v[2], v[3], v[4], v[5]};
+  return true;
+}
+
+Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& op,
+                                                   const FusedPad& pad) {
   auto fail = [&](const std::string& what) { return Fail(op_index, op, what); };
   for (int id : op.inputs) {
     if (id >= 0 && values_[id].type != kTfFloat32 && values_[id].type != kTfInt32) {
@@ -251,13 +285,27 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
         }
         bias = b.f;
       }
-      const WindowAxis ay = ComputeWindow(x.shape[1], kh, o.stride_h, o.dilation_h, o.padding == 0);
-      const WindowAxis ax = ComputeWindow(x.shape[2], kw, o.stride_w, o.dilation_w, o.padding == 0);
+      // With a fused PAD the window is laid over the padded input (pad.top + in_h + pad.bottom).
+      const WindowAxis ay = ComputeWindow(x.shape[1] + pad.top + pad.bottom, kh, o.stride_h,
+                                          o.dilation_h, o.padding == 0);
+      const WindowAxis ax = ComputeWindow(x.shape[2] + pad.left + pad.right, kw, o.stride_w,
+                                          o.dilation_w, o.padding == 0);
       MK_RETURN_IF_ERROR(check_out({x.shape[0], ay.out, ax.out, out_c}));
       if (x.shape[0] != 1) return fail("batch size must be 1");
-      ConvGeometry geo{
-          x.shape[1], x.shape[2], in_c,         ay.out,       ax.out,        out_c,        kh, kw,
-          o.stride_h, o.stride_w, o.dilation_h, o.dilation_w, ay.pad_before, ax.pad_before};
+      ConvGeometry geo{x.shape[1],
+                       x.shape[2],
+                       in_c,
+                       ay.out,
+                       ax.out,
+                       out_c,
+                       kh,
+                       kw,
+                       o.stride_h,
+                       o.stride_w,
+                       o.dilation_h,
+                       o.dilation_w,
+                       ay.pad_before + pad.top,
+                       ax.pad_before + pad.left};
       const std::int64_t pixels = static_cast<std::int64_t>(ay.out) * ax.out;
       const int in_id = op.inputs[0];
       if (dw) {
@@ -277,6 +325,12 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       }
       macs_ += pixels * out_c * kh * kw * in_c;
       const std::int64_t k = static_cast<std::int64_t>(kh) * kw * in_c;
+      if (SmallConvApplies(geo)) {
+        return std::function<void()>(
+            [this, geo, in_id, out_id, act, weights = w.f, bias = std::move(bias)] {
+              SmallConv2d(geo, In(in_id), weights.data(), bias.data(), act, Data(out_id), pool_);
+            });
+      }
       if (FastKernelsAvailable() && k <= std::numeric_limits<int>::max() / 64) {
         // The filter [out_c][kh*kw*in_c] is the GEMM's [n][k]; sparse only for 1x1 (the
         // detector's pruned pointwise convolutions).
@@ -580,9 +634,37 @@ Status TfliteModel::Build(const Graph& g) {
   std::vector<std::vector<int>> step_inputs, step_outputs;
   std::vector<bool> produced(values_.size(), false), read_at_run(values_.size(), false);
   for (int id : input_ids_) produced[id] = true;
+  // PAD (spatial, zeros) whose only reader is a convolution: the convolution pads instead, and
+  // the padded copy is never made. fused_pad[conv op] = its PAD's input and amounts.
+  std::vector<int> skip(g.ops.size(), 0), pad_input(g.ops.size(), -1);
+  std::vector<FusedPad> fused_pad(g.ops.size());
   for (size_t i = 0; i < g.ops.size(); ++i) {
     const GraphOp& op = g.ops[i];
+    if (op.code != kOpPad || op.outputs.size() != 1 || op.outputs[0] < 0 ||
+        uses[op.outputs[0]] != 1) {
+      continue;
+    }
+    for (size_t j = i + 1; j < g.ops.size(); ++j) {
+      const std::vector<int>& in = g.ops[j].inputs;
+      if (std::find(in.begin(), in.end(), op.outputs[0]) == in.end()) continue;
+      FusedPad pad;
+      if (pad_input[j] < 0 && CanFusePad(op, g.ops[j], pad)) {
+        skip[i] = 1;
+        pad_input[j] = op.inputs[0];
+        fused_pad[j] = pad;
+      }
+      break;
+    }
+  }
+  for (size_t i = 0; i < g.ops.size(); ++i) {
     const int index = static_cast<int>(i);
+    if (skip[i]) continue;
+    GraphOp fused_op;
+    if (pad_input[i] >= 0) {
+      fused_op = g.ops[i];
+      fused_op.inputs[0] = pad_input[i];
+    }
+    const GraphOp& op = pad_input[i] >= 0 ? fused_op : g.ops[i];
     if (op.code == kOpDensify || op.code == kOpDequantize) {
       MK_RETURN_IF_ERROR(FoldConstant(index, op));
       free_if_single_use(op.inputs[0]);
@@ -595,7 +677,7 @@ Status TfliteModel::Build(const Graph& g) {
                     fmt::format("input '{}' is used before it is computed", values_[id].name));
       }
     }
-    MK_ASSIGN_OR_RETURN(std::function<void()> step, Prepare(index, op));
+    MK_ASSIGN_OR_RETURN(std::function<void()> step, Prepare(index, op, fused_pad[i]));
     for (int id : op.outputs) {
       if (produced[id]) return Fail(index, op, "output is written twice");
       produced[id] = true;

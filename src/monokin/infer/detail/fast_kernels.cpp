@@ -265,26 +265,91 @@ MK_AVX2 void DepthwiseTile(const ConvGeometry& g, int c0, int oy, int ox, int ky
   }
 }
 
-// One output pixel, all channels, taps outside the input skipped (the borders).
+// NV vectors of channels from c0 for one output pixel; taps outside the input skipped (the
+// borders). Several vectors at once so the accumulations do not wait on each other.
+template <int NV>
+MK_AVX2 void DepthwisePixelBlock(const ConvGeometry& g, int c0, int oy, int ox, int ky0, int ky1,
+                                 int kx0, int kx1, const float* __restrict in,
+                                 const float* __restrict weights, const float* __restrict bias,
+                                 ActRange act, float* __restrict out) {
+  const int c = g.in_c;
+  __m256 acc[NV];
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) acc[v] = _mm256_loadu_ps(bias + c0 + 8 * v);
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+    for (int kx = kx0; kx < kx1; ++kx) {
+      const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
+      const float* ip = in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * c + c0;
+      const float* wp = weights + static_cast<std::ptrdiff_t>(ky * g.k_w + kx) * c + c0;
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        acc[v] = _mm256_fmadd_ps(_mm256_loadu_ps(ip + 8 * v), _mm256_loadu_ps(wp + 8 * v), acc[v]);
+      }
+    }
+  }
+  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
+  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * c + c0;
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    _mm256_storeu_ps(o + 8 * v, _mm256_min_ps(hi, _mm256_max_ps(lo, acc[v])));
+  }
+}
+
 MK_AVX2 void DepthwisePixel(const ConvGeometry& g, int oy, int ox, int ky0, int ky1,
                             const float* __restrict in, const float* __restrict weights,
                             const float* __restrict bias, ActRange act, float* __restrict out) {
-  const int c = g.in_c;
-  const __m256 lo = _mm256_set1_ps(act.lo), hi = _mm256_set1_ps(act.hi);
-  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * c;
-  for (int c0 = 0; c0 < c; c0 += 8) {
-    __m256 acc = _mm256_loadu_ps(bias + c0);
-    for (int ky = ky0; ky < ky1; ++ky) {
-      const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
-      for (int kx = 0; kx < g.k_w; ++kx) {
-        const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
-        if (ix < 0 || ix >= g.in_w) continue;
-        const float* ip = in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * c + c0;
-        acc = _mm256_fmadd_ps(_mm256_loadu_ps(ip),
-                              _mm256_loadu_ps(weights + (ky * g.k_w + kx) * c + c0), acc);
+  int kx0 = 0, kx1 = g.k_w;
+  while (kx0 < kx1 && ox * g.stride_w - g.pad_left + kx0 * g.dil_w < 0) ++kx0;
+  while (kx1 > kx0 && ox * g.stride_w - g.pad_left + (kx1 - 1) * g.dil_w >= g.in_w) --kx1;
+  int c0 = 0;
+  for (; c0 + 32 <= g.in_c; c0 += 32) {
+    DepthwisePixelBlock<4>(g, c0, oy, ox, ky0, ky1, kx0, kx1, in, weights, bias, act, out);
+  }
+  for (; c0 < g.in_c; c0 += 8) {
+    DepthwisePixelBlock<1>(g, c0, oy, ox, ky0, ky1, kx0, kx1, in, weights, bias, act, out);
+  }
+}
+
+// CONV_2D with few output channels (the segmentation head: 3x3x8 -> 1) and in_c a multiple of
+// 8: per pixel and output channel, one vector accumulator over the taps, summed at the end.
+MK_AVX2 void SmallConvRows(const ConvGeometry& g, int y0, int y1, const float* __restrict in,
+                           const float* __restrict w_nk, const float* __restrict bias, ActRange act,
+                           float* __restrict out) {
+  const int c = g.in_c, k = g.k_h * g.k_w * c;
+  for (int oy = y0; oy < y1; ++oy) {
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      for (int co = 0; co < g.out_c; ++co) {
+        __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+        const float* wc = w_nk + static_cast<std::ptrdiff_t>(co) * k;
+        for (int ky = 0; ky < g.k_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+          if (iy < 0 || iy >= g.in_h) continue;
+          for (int kx = 0; kx < g.k_w; ++kx) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
+            if (ix < 0 || ix >= g.in_w) continue;
+            const float* ip = in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * c;
+            const float* wp = wc + static_cast<std::ptrdiff_t>(ky * g.k_w + kx) * c;
+            int i = 0;
+            for (; i + 16 <= c; i += 16) {
+              acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(ip + i), _mm256_loadu_ps(wp + i), acc0);
+              acc1 =
+                  _mm256_fmadd_ps(_mm256_loadu_ps(ip + i + 8), _mm256_loadu_ps(wp + i + 8), acc1);
+            }
+            if (i < c) {
+              acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(ip + i), _mm256_loadu_ps(wp + i), acc0);
+            }
+          }
+        }
+        const __m256 sum8 = _mm256_add_ps(acc0, acc1);
+        __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(sum8), _mm256_extractf128_ps(sum8, 1));
+        s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        s4 = _mm_add_ss(s4, _mm_movehdup_ps(s4));
+        const float v = _mm_cvtss_f32(s4) + bias[co];
+        out[(static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c + co] =
+            std::clamp(v, act.lo, act.hi);
       }
     }
-    _mm256_storeu_ps(o + c0, _mm256_min_ps(hi, _mm256_max_ps(lo, acc)));
   }
 }
 
@@ -408,6 +473,16 @@ void DepthwiseConv2dFast(const ConvGeometry& g, const float* in, const float* we
                          const float* bias, ActRange act, float* out, ThreadPool& pool) {
   pool.ParallelFor(g.out_h, 1,
                    [&](int y0, int y1) { DepthwiseRows(g, y0, y1, in, weights, bias, act, out); });
+}
+
+bool SmallConvApplies(const ConvGeometry& g) {
+  return FastKernelsAvailable() && g.out_c <= 4 && g.in_c % 8 == 0 && !IsPointwise(g);
+}
+
+void SmallConv2d(const ConvGeometry& g, const float* in, const float* w_nk, const float* bias,
+                 ActRange act, float* out, ThreadPool& pool) {
+  pool.ParallelFor(g.out_h, 1,
+                   [&](int y0, int y1) { SmallConvRows(g, y0, y1, in, w_nk, bias, act, out); });
 }
 
 bool IsPointwise(const ConvGeometry& g) {

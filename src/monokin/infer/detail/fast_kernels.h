@@ -57,6 +57,12 @@ bool DepthwiseFastApplies(const ConvGeometry& g, int multiplier);
 void DepthwiseConv2dFast(const ConvGeometry& g, const float* in, const float* weights,
                          const float* bias, ActRange act, float* out, ThreadPool& pool);
 
+// CONV_2D with at most 4 output channels, in_c a multiple of 8 and not pointwise (the
+// segmentation head), computed directly from the [out_c][k_h][k_w][in_c] filter.
+bool SmallConvApplies(const ConvGeometry& g);
+void SmallConv2d(const ConvGeometry& g, const float* in, const float* w_nk, const float* bias,
+                 ActRange act, float* out, ThreadPool& pool);
+
 // True for a 1x1, stride-1, unpadded convolution (the input is the GEMM's left matrix).
 bool IsPointwise(const ConvGeometry& g);
 
