@@ -40,7 +40,7 @@ class FastKernelsTest : public ::testing::Test {
 TEST_F(FastKernelsTest, GemmMatchesDirectSumDenseAndSparse) {
   std::mt19937 rng(7);
   ThreadPool pool(2);
-  std::uniform_int_distribution<int> dm(1, 150), dk(1, 70), dn(1, 60);
+  std::uniform_int_distribution<int> dm(1, 150), dk(1, 70), dn(1, 80);
   for (int trial = 0; trial < 120; ++trial) {
     const int m = dm(rng), k = dk(rng), n = dn(rng);
     const bool sparse = trial % 2 == 1;
@@ -51,8 +51,11 @@ TEST_F(FastKernelsTest, GemmMatchesDirectSumDenseAndSparse) {
     const ActRange act = trial % 3 == 0   ? ActRange{0.0f, 6.0f}
                          : trial % 3 == 1 ? ActRange{-INFINITY, INFINITY}
                                           : ActRange{-1.0f, 1.0f};
-    const PackedGemm p = PackGemmWeights(w.data(), bias.data(), n, k, /*allow_sparse=*/true);
+    // Both instruction sets where the CPU has them (AVX-512 on alternate dense trials).
+    const GemmIsa isa = Avx512Available() && trial % 4 == 2 ? GemmIsa::kAvx512 : GemmIsa::kAvx2;
+    const PackedGemm p = PackGemmWeights(w.data(), bias.data(), n, k, /*allow_sparse=*/true, isa);
     ASSERT_TRUE(p.fast);
+    EXPECT_EQ(p.avx512, isa == GemmIsa::kAvx512);
     // 80% zeros on a random matrix: at least 60% zeros except for tiny ones.
     if (sparse && n * k >= 200) {
       EXPECT_TRUE(p.sparse) << m << "x" << k << "x" << n;
@@ -95,7 +98,7 @@ ConvGeometry RandomGeometry(std::mt19937& rng, int in_c, int out_c, bool depthwi
 TEST_F(FastKernelsTest, PackedConvMatchesReferenceConv) {
   std::mt19937 rng(11);
   ThreadPool pool(2);
-  std::uniform_int_distribution<int> ch(1, 24);
+  std::uniform_int_distribution<int> ch(1, 40);
   for (int trial = 0; trial < 60; ++trial) {
     const int in_c = ch(rng), out_c = ch(rng);
     ConvGeometry g = RandomGeometry(rng, in_c, out_c, false);
@@ -113,7 +116,8 @@ TEST_F(FastKernelsTest, PackedConvMatchesReferenceConv) {
     const ActRange act{0.0f, 6.0f};
     std::vector<float> got(static_cast<size_t>(g.out_h) * g.out_w * out_c), want(got.size());
     Conv2d(g, in.data(), w_kn.data(), bias.data(), act, want.data(), pool);
-    const PackedGemm p = PackGemmWeights(w_nk.data(), bias.data(), out_c, k, IsPointwise(g));
+    const GemmIsa isa = Avx512Available() && trial % 2 ? GemmIsa::kAvx512 : GemmIsa::kAvx2;
+    const PackedGemm p = PackGemmWeights(w_nk.data(), bias.data(), out_c, k, IsPointwise(g), isa);
     Conv2dPacked(g, in.data(), p, act, got.data(), pool);
     ExpectClose(got, want, "conv trial " + std::to_string(trial));
   }

@@ -25,6 +25,84 @@ constexpr int kSparsePixels = 64;
 constexpr double kSparseMinZeroFraction = 0.6;
 
 #define MK_AVX2 __attribute__((target("avx2,fma")))
+#define MK_AVX512 __attribute__((target("avx512f,avx2,fma")))
+
+// AVX-512 tile: MR rows x (16*NV) columns; `valid` columns stored (masked).
+template <int NV, int MR>
+MK_AVX512 void Tile512(int k, const float* __restrict a, int lda, const float* __restrict b,
+                       const float* __restrict bias, ActRange act, float* __restrict c, int ldc,
+                       int valid) {
+  __m512 acc[MR][NV];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_loadu_ps(bias + 16 * v);
+  }
+  const float* ar[MR];
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) ar[r] = a + static_cast<std::ptrdiff_t>(r) * lda;
+  for (int kk = 0; kk < k; ++kk, b += 16 * NV) {
+    __m512 bv[NV];
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) bv[v] = _mm512_loadu_ps(b + 16 * v);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const __m512 av = _mm512_set1_ps(ar[r][kk]);
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(av, bv[v], acc[r][v]);
+    }
+  }
+  const __m512 lo = _mm512_set1_ps(act.lo), hi = _mm512_set1_ps(act.hi);
+  __mmask16 mask[NV];
+#pragma GCC unroll 2
+  for (int v = 0; v < NV; ++v) {
+    const int left = std::clamp(valid - 16 * v, 0, 16);
+    mask[v] = static_cast<__mmask16>((1u << left) - 1u);
+  }
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+    float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) {
+      // maskz forms: GCC 12 warns about the unmasked ones' undefined pass-through operand.
+      const __m512 x = _mm512_maskz_min_ps(0xFFFF, hi, _mm512_maskz_max_ps(0xFFFF, lo, acc[r][v]));
+      _mm512_mask_storeu_ps(cr + 16 * v, mask[v], x);
+    }
+  }
+}
+
+template <int NV, int MR>
+MK_AVX512 void TileRows512(int rows, int k, const float* a, int lda, const float* b,
+                           const float* bias, ActRange act, float* c, int ldc, int valid) {
+  if constexpr (MR > 1) {
+    if (rows < MR) {
+      TileRows512<NV, MR - 1>(rows, k, a, lda, b, bias, act, c, ldc, valid);
+      return;
+    }
+  }
+  Tile512<NV, MR>(k, a, lda, b, bias, act, c, ldc, valid);
+}
+
+// 12-row blocks; 32-wide panels as 12x32 tiles, a last 16-wide one as a 12x16 tile.
+MK_AVX512 void DenseRows512(const PackedGemm& w, int m0, int m1, const float* in, int lda,
+                            ActRange act, float* out) {
+  const int n = w.n, k = w.k;
+  for (int r0 = m0; r0 < m1; r0 += 12) {
+    const int rows = std::min(12, m1 - r0);
+    const float* a = in + static_cast<std::ptrdiff_t>(r0) * lda;
+    float* c = out + static_cast<std::ptrdiff_t>(r0) * n;
+    for (int c0 = 0; c0 < n; c0 += 32) {
+      const int left = n - c0;
+      const float* b = w.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
+      const float* bias = w.bias.data() + c0;
+      if (left <= 16) {
+        TileRows512<1, 12>(rows, k, a, lda, b, bias, act, c + c0, n, left);
+      } else {
+        TileRows512<2, 12>(rows, k, a, lda, b, bias, act, c + c0, n, std::min(left, 32));
+      }
+    }
+  }
+}
 
 // One register tile: MR rows x (8*NV) columns, accumulated over k from the bias.
 template <int NV, int MR>
@@ -394,6 +472,16 @@ MK_AVX2 void DepthwiseRows(const ConvGeometry& g, int y0, int y1, const float* i
 
 }  // namespace
 
+bool Avx512Available() {
+  static const bool available = [] {
+    __builtin_cpu_init();
+    const char* off = std::getenv("MONOKIN_INFER_NO_AVX512");
+    if (off != nullptr && off[0] != '\0' && off[0] != '0') return false;
+    return FastKernelsAvailable() && __builtin_cpu_supports("avx512f");
+  }();
+  return available;
+}
+
 bool FastKernelsAvailable() {
   static const bool available = [] {
     __builtin_cpu_init();
@@ -404,13 +492,16 @@ bool FastKernelsAvailable() {
   return available;
 }
 
-PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse) {
+PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse,
+                           GemmIsa isa) {
   PackedGemm p;
   p.n = n;
   p.k = k;
   p.fast = FastKernelsAvailable();
   if (!p.fast) return p;
-  const int n_pad = (n + kPanel - 1) / kPanel * kPanel;
+  p.avx512 = isa == GemmIsa::kAvx512 || (isa == GemmIsa::kAuto && Avx512Available());
+  p.panel = p.avx512 ? 32 : kPanel;
+  const int n_pad = (n + p.panel - 1) / p.panel * p.panel;
   p.bias.assign(n_pad, 0.0f);
   if (bias != nullptr) std::copy(bias, bias + n, p.bias.begin());
   const std::int64_t total = static_cast<std::int64_t>(n) * k;
@@ -433,10 +524,11 @@ PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, b
     }
     return p;
   }
-  // Panel at column c0 has width 16, or 8 if at most 8 columns are left; data at c0*k.
+  // Panel at column c0 has width `panel`, or half that if no more columns are left; data at
+  // c0*k.
   p.panels.assign(static_cast<size_t>(n_pad) * k, 0.0f);
-  for (int c0 = 0; c0 < n; c0 += kPanel) {
-    const int width = n - c0 <= 8 ? 8 : kPanel;
+  for (int c0 = 0; c0 < n; c0 += p.panel) {
+    const int width = n - c0 <= p.panel / 2 ? p.panel / 2 : p.panel;
     float* dst = p.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
     for (int i = 0; i < k; ++i) {
       for (int j = 0; j < width && c0 + j < n; ++j) {
@@ -453,6 +545,8 @@ void GemmPackedRows(const PackedGemm& w, int m0, int m1, const float* in, int ld
   if (m1 <= m0) return;
   if (w.sparse) {
     SparseRows(w, m0, m1, in, lda, act, out);
+  } else if (w.avx512) {
+    DenseRows512(w, m0, m1, in, lda, act, out);
   } else {
     DenseRows(w, m0, m1, in, lda, act, out);
   }

@@ -19,15 +19,24 @@ namespace monokin::infer::detail {
 // environment, which forces the plain kernels for comparisons).
 bool FastKernelsAvailable();
 
+// True when the AVX-512 dense GEMM is used too (AVX-512F; MONOKIN_INFER_NO_AVX512 unset).
+bool Avx512Available();
+
+// Instruction set a PackedGemm is packed for; kAuto = the best this CPU has.
+enum class GemmIsa { kAuto, kAvx2, kAvx512 };
+
 // Weights of out = act(in[m][k] * W^T + bias), W given as [n][k] (TFLite's CONV_2D filter
 // [out_c][kh][kw][in_c] is exactly that with k = kh*kw*in_c).
 struct PackedGemm {
   int k = 0, n = 0;
   bool fast = false;    // packed for the AVX2 kernels below
   bool sparse = false;  // most weights are zero: the sparse kernel is used
-  // Dense: panels of 16 (or a last one of 8) output channels, each [k][width], zero-padded.
+  bool avx512 = false;  // dense panels for the AVX-512 kernel
+  // Dense: panels of `panel` output channels (16 for AVX2, 32 for AVX-512; the last one
+  // narrower: 8 / 16 when that suffices), each [k][width], zero-padded, at column*k.
+  int panel = 16;
   std::vector<float> panels;
-  std::vector<float> bias;  // [n] (padded to a multiple of 16)
+  std::vector<float> bias;  // [n] (padded to a multiple of `panel`)
   // Sparse: for output channel c, nonzeros nz_begin[c]..nz_begin[c+1] of (nz_k, nz_w).
   std::vector<std::int32_t> nz_begin, nz_k;
   std::vector<float> nz_w;
@@ -35,7 +44,8 @@ struct PackedGemm {
 
 // Packs `w_nk` ([n][k]) and `bias` ([n], or nullptr for zeros). `allow_sparse`: use the sparse
 // kernel when at least 60% of the weights are exactly zero (the detector's 1x1 convolutions).
-PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse);
+PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, bool allow_sparse,
+                           GemmIsa isa = GemmIsa::kAuto);
 
 // out[m][n] (row stride n) = act(in[m][k] (row stride `lda`) * W^T + bias), rows split over the
 // pool. Requires w.fast.
