@@ -203,6 +203,22 @@ TEST(YoloxDetectorTest, FindsNobodyOnABlankImage) {
 namespace monokin::detect {
 namespace {
 
+TEST(YoloxDetectorTest, RunsAtAnotherInputSize) {
+  // OpenCV re-derives the graph's shapes from the input, so the 416 export also runs at 640
+  // (8400 output rows).
+  SKIP_WITHOUT_MODEL();
+  const cv::Mat frame = testing::ReadVtestFrame(100);
+  if (frame.empty()) GTEST_SKIP() << "install opencv-doc for " << testing::kVtestPath;
+  DetectorOptions o = YoloxOptions(ModelPath());
+  o.input_size_px = 640;
+  auto det = MakeDetector(o);
+  ASSERT_TRUE(det.ok()) << det.status().ToString();
+  auto people = (*det)->Detect(frame);
+  ASSERT_TRUE(people.ok()) << people.status().ToString();
+  EXPECT_GE(people->size(), 5u);
+  for (const Detection& d : *people) EXPECT_LE(d.box.y + d.box.h, frame.rows + 1e-3f);
+}
+
 TEST(YoloxDetectorTest, TinyAndOddShapedImagesWork) {
   SKIP_WITHOUT_MODEL();
   auto det = MakeDetector(YoloxOptions(ModelPath()));
