@@ -75,3 +75,5 @@ BENCHMARK(BM_YoloxDetect)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace monokin::detect
+
+BENCHMARK_MAIN();

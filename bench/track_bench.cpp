@@ -61,3 +61,5 @@ BENCHMARK(BM_Assignment)->Arg(10)->Arg(30)->Arg(100)->Arg(300)->Unit(benchmark::
 
 }  // namespace
 }  // namespace monokin::track
+
+BENCHMARK_MAIN();
