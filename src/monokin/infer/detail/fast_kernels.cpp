@@ -391,12 +391,67 @@ MK_AVX2 void DepthwisePixel(const ConvGeometry& g, int oy, int ox, int ky0, int 
 
 // CONV_2D with few output channels (the segmentation head: 3x3x8 -> 1) and in_c a multiple of
 // 8: per pixel and output channel, one vector accumulator over the taps, summed at the end.
+// 8 output pixels (all taps inside along x) of output channel co: 8 accumulators, reduced to one
+// vector of 8 sums at the end.
+MK_AVX2 void SmallConvBlock8(const ConvGeometry& g, int oy, int ox, int co, int ky0, int ky1,
+                             const float* __restrict in, const float* __restrict w_nk,
+                             const float* __restrict bias, ActRange act, float* __restrict out) {
+  const int c = g.in_c, k = g.k_h * g.k_w * c;
+  const float* wc = w_nk + static_cast<std::ptrdiff_t>(co) * k;
+  const std::ptrdiff_t step = static_cast<std::ptrdiff_t>(g.stride_w) * c;
+  __m256 acc[8];
+#pragma GCC unroll 8
+  for (int p = 0; p < 8; ++p) acc[p] = _mm256_setzero_ps();
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+    for (int kx = 0; kx < g.k_w; ++kx) {
+      const int ix = ox * g.stride_w - g.pad_left + kx * g.dil_w;
+      const float* ip = in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * c;
+      const float* wp = wc + static_cast<std::ptrdiff_t>(ky * g.k_w + kx) * c;
+      for (int i = 0; i < c; i += 8) {
+        const __m256 wv = _mm256_loadu_ps(wp + i);
+#pragma GCC unroll 8
+        for (int p = 0; p < 8; ++p) {
+          acc[p] = _mm256_fmadd_ps(_mm256_loadu_ps(ip + p * step + i), wv, acc[p]);
+        }
+      }
+    }
+  }
+  const __m256 t0 = _mm256_hadd_ps(acc[0], acc[1]), t1 = _mm256_hadd_ps(acc[2], acc[3]);
+  const __m256 t2 = _mm256_hadd_ps(acc[4], acc[5]), t3 = _mm256_hadd_ps(acc[6], acc[7]);
+  const __m256 u0 = _mm256_hadd_ps(t0, t1), u1 = _mm256_hadd_ps(t2, t3);
+  __m256 sums =
+      _mm256_add_ps(_mm256_permute2f128_ps(u0, u1, 0x20), _mm256_permute2f128_ps(u0, u1, 0x31));
+  sums = _mm256_add_ps(sums, _mm256_set1_ps(bias[co]));
+  sums = _mm256_min_ps(_mm256_set1_ps(act.hi), _mm256_max_ps(_mm256_set1_ps(act.lo), sums));
+  alignas(32) float v[8];
+  _mm256_store_ps(v, sums);
+  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c + co;
+  for (int p = 0; p < 8; ++p) o[static_cast<std::ptrdiff_t>(p) * g.out_c] = v[p];
+}
+
 MK_AVX2 void SmallConvRows(const ConvGeometry& g, int y0, int y1, const float* __restrict in,
                            const float* __restrict w_nk, const float* __restrict bias, ActRange act,
                            float* __restrict out) {
   const int c = g.in_c, k = g.k_h * g.k_w * c;
+  int ox_lo = 0;
+  while (ox_lo < g.out_w && ox_lo * g.stride_w - g.pad_left < 0) ++ox_lo;
+  int ox_hi = g.out_w;
+  while (ox_hi > ox_lo && (ox_hi - 1) * g.stride_w - g.pad_left + (g.k_w - 1) * g.dil_w >= g.in_w) {
+    --ox_hi;
+  }
   for (int oy = y0; oy < y1; ++oy) {
+    int ky0 = 0, ky1 = g.k_h;
+    while (ky0 < ky1 && oy * g.stride_h - g.pad_top + ky0 * g.dil_h < 0) ++ky0;
+    while (ky1 > ky0 && oy * g.stride_h - g.pad_top + (ky1 - 1) * g.dil_h >= g.in_h) --ky1;
+    int blocked_end = ox_lo;
+    for (; blocked_end + 8 <= ox_hi; blocked_end += 8) {
+      for (int co = 0; co < g.out_c; ++co) {
+        SmallConvBlock8(g, oy, blocked_end, co, ky0, ky1, in, w_nk, bias, act, out);
+      }
+    }
     for (int ox = 0; ox < g.out_w; ++ox) {
+      if (ox >= ox_lo && ox < blocked_end) continue;
       for (int co = 0; co < g.out_c; ++co) {
         __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
         const float* wc = w_nk + static_cast<std::ptrdiff_t>(co) * k;
