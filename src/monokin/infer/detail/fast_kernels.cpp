@@ -260,6 +260,73 @@ MK_AVX2 void SparseChannels(const PackedGemm& w, const float* __restrict at, Act
   }
 }
 
+template <int NV>
+MK_AVX512 inline void StoreClamped512(const __m512* acc, __m512 lo, __m512 hi, float* dst) {
+#pragma GCC unroll 4
+  for (int v = 0; v < NV; ++v) {
+    _mm512_storeu_ps(dst + 16 * v,
+                     _mm512_maskz_min_ps(0xFFFF, hi, _mm512_maskz_max_ps(0xFFFF, lo, acc[v])));
+  }
+}
+
+// AVX-512: 16 pixels per vector, and output channels in pairs (their common number of nonzeros
+// in lockstep) so that 2*NV accumulations are in flight.
+template <int NV>
+MK_AVX512 void SparseChannels512(const PackedGemm& w, const float* __restrict at, ActRange act,
+                                 float* __restrict ot) {
+  const __m512 lo = _mm512_set1_ps(act.lo), hi = _mm512_set1_ps(act.hi);
+
+  auto row = [&](int j) { return at + static_cast<std::ptrdiff_t>(w.nz_k[j]) * kSparsePixels; };
+  int co = 0;
+  for (; co + 2 <= w.n; co += 2) {
+    __m512 a[NV], b[NV];
+    const __m512 ba = _mm512_set1_ps(w.bias[co]), bb = _mm512_set1_ps(w.bias[co + 1]);
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) {
+      a[v] = ba;
+      b[v] = bb;
+    }
+    int ja = w.nz_begin[co], jb = w.nz_begin[co + 1];
+    const int ea = w.nz_begin[co + 1], eb = w.nz_begin[co + 2];
+    for (; ja < ea && jb < eb; ++ja, ++jb) {
+      const __m512 wa = _mm512_set1_ps(w.nz_w[ja]), wb = _mm512_set1_ps(w.nz_w[jb]);
+      const float* ra = row(ja);
+      const float* rb = row(jb);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        a[v] = _mm512_fmadd_ps(wa, _mm512_loadu_ps(ra + 16 * v), a[v]);
+        b[v] = _mm512_fmadd_ps(wb, _mm512_loadu_ps(rb + 16 * v), b[v]);
+      }
+    }
+    for (; ja < ea; ++ja) {
+      const __m512 wa = _mm512_set1_ps(w.nz_w[ja]);
+      const float* ra = row(ja);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) a[v] = _mm512_fmadd_ps(wa, _mm512_loadu_ps(ra + 16 * v), a[v]);
+    }
+    for (; jb < eb; ++jb) {
+      const __m512 wb = _mm512_set1_ps(w.nz_w[jb]);
+      const float* rb = row(jb);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) b[v] = _mm512_fmadd_ps(wb, _mm512_loadu_ps(rb + 16 * v), b[v]);
+    }
+    StoreClamped512<NV>(a, lo, hi, ot + static_cast<std::ptrdiff_t>(co) * kSparsePixels);
+    StoreClamped512<NV>(b, lo, hi, ot + static_cast<std::ptrdiff_t>(co + 1) * kSparsePixels);
+  }
+  if (co < w.n) {
+    __m512 a[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) a[v] = _mm512_set1_ps(w.bias[co]);
+    for (int j = w.nz_begin[co]; j < w.nz_begin[co + 1]; ++j) {
+      const __m512 wa = _mm512_set1_ps(w.nz_w[j]);
+      const float* ra = row(j);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) a[v] = _mm512_fmadd_ps(wa, _mm512_loadu_ps(ra + 16 * v), a[v]);
+    }
+    StoreClamped512<NV>(a, lo, hi, ot + static_cast<std::ptrdiff_t>(co) * kSparsePixels);
+  }
+}
+
 MK_AVX2 void SparseRows(const PackedGemm& w, int m0, int m1, const float* in, int lda, ActRange act,
                         float* out) {
   std::vector<float> at(static_cast<size_t>(w.k) * kSparsePixels, 0.0f);
@@ -267,31 +334,48 @@ MK_AVX2 void SparseRows(const PackedGemm& w, int m0, int m1, const float* in, in
   for (int p0 = m0; p0 < m1; p0 += kSparsePixels) {
     const int rows = std::min(kSparsePixels, m1 - p0);
     Transpose(in + static_cast<std::ptrdiff_t>(p0) * lda, lda, rows, w.k, at.data(), kSparsePixels);
-    switch ((rows + 7) / 8) {
-      case 1:
-        SparseChannels<1>(w, at.data(), act, ot.data());
-        break;
-      case 2:
-        SparseChannels<2>(w, at.data(), act, ot.data());
-        break;
-      case 3:
-        SparseChannels<3>(w, at.data(), act, ot.data());
-        break;
-      case 4:
-        SparseChannels<4>(w, at.data(), act, ot.data());
-        break;
-      case 5:
-        SparseChannels<5>(w, at.data(), act, ot.data());
-        break;
-      case 6:
-        SparseChannels<6>(w, at.data(), act, ot.data());
-        break;
-      case 7:
-        SparseChannels<7>(w, at.data(), act, ot.data());
-        break;
-      default:
-        SparseChannels<8>(w, at.data(), act, ot.data());
-        break;
+    if (w.avx512) {
+      switch ((rows + 15) / 16) {
+        case 1:
+          SparseChannels512<1>(w, at.data(), act, ot.data());
+          break;
+        case 2:
+          SparseChannels512<2>(w, at.data(), act, ot.data());
+          break;
+        case 3:
+          SparseChannels512<3>(w, at.data(), act, ot.data());
+          break;
+        default:
+          SparseChannels512<4>(w, at.data(), act, ot.data());
+          break;
+      }
+    } else {
+      switch ((rows + 7) / 8) {
+        case 1:
+          SparseChannels<1>(w, at.data(), act, ot.data());
+          break;
+        case 2:
+          SparseChannels<2>(w, at.data(), act, ot.data());
+          break;
+        case 3:
+          SparseChannels<3>(w, at.data(), act, ot.data());
+          break;
+        case 4:
+          SparseChannels<4>(w, at.data(), act, ot.data());
+          break;
+        case 5:
+          SparseChannels<5>(w, at.data(), act, ot.data());
+          break;
+        case 6:
+          SparseChannels<6>(w, at.data(), act, ot.data());
+          break;
+        case 7:
+          SparseChannels<7>(w, at.data(), act, ot.data());
+          break;
+        default:
+          SparseChannels<8>(w, at.data(), act, ot.data());
+          break;
+      }
     }
     Transpose(ot.data(), kSparsePixels, w.n, rows, out + static_cast<std::ptrdiff_t>(p0) * w.n,
               w.n);
