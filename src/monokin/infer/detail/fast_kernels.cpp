@@ -570,8 +570,76 @@ MK_AVX2 void SmallConvRows(const ConvGeometry& g, int y0, int y1, const float* _
   }
 }
 
+// AVX-512 depthwise tile: OX pixels x (16*NV) channels, like DepthwiseTile.
+template <int NV, int OX>
+MK_AVX512 void DepthwiseTile512(const ConvGeometry& g, int c0, int oy, int ox, int ky0, int ky1,
+                                const float* __restrict in, const float* __restrict weights,
+                                const float* __restrict bias, ActRange act, float* __restrict out) {
+  const int c = g.in_c;
+  __m512 acc[OX][NV];
+#pragma GCC unroll 8
+  for (int p = 0; p < OX; ++p) {
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) acc[p][v] = _mm512_loadu_ps(bias + c0 + 16 * v);
+  }
+  const std::ptrdiff_t pixel_step = static_cast<std::ptrdiff_t>(g.stride_w) * c;
+  for (int ky = ky0; ky < ky1; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dil_h;
+    const float* row =
+        in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + (ox * g.stride_w - g.pad_left)) * c + c0;
+    const float* wrow = weights + static_cast<std::ptrdiff_t>(ky) * g.k_w * c + c0;
+    for (int kx = 0; kx < g.k_w; ++kx) {
+      const float* ip = row + static_cast<std::ptrdiff_t>(kx) * g.dil_w * c;
+      __m512 wv[NV];
+#pragma GCC unroll 2
+      for (int v = 0; v < NV; ++v) wv[v] = _mm512_loadu_ps(wrow + kx * c + 16 * v);
+#pragma GCC unroll 8
+      for (int p = 0; p < OX; ++p) {
+#pragma GCC unroll 2
+        for (int v = 0; v < NV; ++v) {
+          acc[p][v] =
+              _mm512_fmadd_ps(_mm512_loadu_ps(ip + p * pixel_step + 16 * v), wv[v], acc[p][v]);
+        }
+      }
+    }
+  }
+  const __m512 lo = _mm512_set1_ps(act.lo), hi = _mm512_set1_ps(act.hi);
+  float* o = out + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * c + c0;
+#pragma GCC unroll 8
+  for (int p = 0; p < OX; ++p) StoreClamped512<NV>(acc[p], lo, hi, o + p * c);
+}
+
+// The interior [ox_lo, ox_hi) of output row oy for the channels in 16-blocks; returns the first
+// channel left to do.
+MK_AVX512 int DepthwiseRow512(const ConvGeometry& g, int oy, int ox_lo, int ox_hi, int ky0, int ky1,
+                              const float* in, const float* weights, const float* bias,
+                              ActRange act, float* out) {
+  const int c = g.in_c;
+  int c0 = 0;
+  for (; c0 + 32 <= c; c0 += 32) {
+    int ox = ox_lo;
+    for (; ox + 4 <= ox_hi; ox += 4) {
+      DepthwiseTile512<2, 4>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+    for (; ox < ox_hi; ++ox) {
+      DepthwiseTile512<2, 1>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+  }
+  for (; c0 + 16 <= c; c0 += 16) {
+    int ox = ox_lo;
+    for (; ox + 8 <= ox_hi; ox += 8) {
+      DepthwiseTile512<1, 8>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+    for (; ox < ox_hi; ++ox) {
+      DepthwiseTile512<1, 1>(g, c0, oy, ox, ky0, ky1, in, weights, bias, act, out);
+    }
+  }
+  return c0;
+}
+
 MK_AVX2 void DepthwiseRows(const ConvGeometry& g, int y0, int y1, const float* in,
                            const float* weights, const float* bias, ActRange act, float* out) {
+  const bool avx512 = Avx512Available();
   // Output x range whose taps all fall inside the input.
   int ox_lo = 0;
   while (ox_lo < g.out_w && ox_lo * g.stride_w - g.pad_left < 0) ++ox_lo;
@@ -590,6 +658,7 @@ MK_AVX2 void DepthwiseRows(const ConvGeometry& g, int y0, int y1, const float* i
       DepthwisePixel(g, oy, ox, ky0, ky1, in, weights, bias, act, out);
     }
     int c0 = 0;
+    if (avx512) c0 = DepthwiseRow512(g, oy, ox_lo, ox_hi, ky0, ky1, in, weights, bias, act, out);
     for (; c0 + 16 <= c; c0 += 16) {
       int ox = ox_lo;
       for (; ox + 4 <= ox_hi; ox += 4) {
