@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+// Single-athlete detectors. The physics and each rule are written down in ../README.md.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "monokin/moments/detail/track.h"
+
+namespace monokin::moments::detail {
+namespace {
+
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+// Percentile of the lowest foot point taken as the ground line: low enough to ignore flights
+// (a flight is at most ~40 % of a +-1 s window even in rope skipping), high enough to ignore
+// single low outliers.
+constexpr double kGroundPercentile = 0.2;
+// The ground line is evaluated every this many seconds and interpolated (it moves slowly).
+constexpr double kGroundStepS = 0.25;
+
+double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+bool Excluded(const Track& tr, size_t i, const std::vector<Interval>& ex) {
+  for (const Interval& e : ex) {
+    if (tr.t[i] >= e.from_s && tr.t[i] <= e.to_s) return true;
+  }
+  return false;
+}
+
+// Ground line under an athlete: a low percentile of the lowest foot point over +-window.
+std::vector<double> GroundLine(const Track& tr, double window_s) {
+  const size_t n = tr.size();
+  std::vector<double> g(n, kNaN);
+  if (n == 0) return g;
+  const int w = Samples(window_s, tr.fs);
+  const int step = Samples(kGroundStepS, tr.fs);
+  std::vector<double> knots_i, knots_v, buf;
+  for (size_t c = 0;; c += static_cast<size_t>(step)) {
+    const size_t ci = std::min(c, n - 1);
+    const size_t a = ci >= static_cast<size_t>(w) ? ci - w : 0;
+    const size_t b = std::min(n - 1, ci + w);
+    buf.clear();
+    for (size_t i = a; i <= b; ++i) {
+      if (std::isfinite(tr.foot_y[i])) buf.push_back(tr.foot_y[i]);
+    }
+    if (buf.size() >= 3) {
+      const size_t q = static_cast<size_t>(kGroundPercentile * static_cast<double>(buf.size() - 1));
+      std::nth_element(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(q), buf.end());
+      knots_i.push_back(static_cast<double>(ci));
+      knots_v.push_back(buf[q]);
+    }
+    if (ci == n - 1) break;
+  }
+  if (knots_i.empty()) return g;
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double x = static_cast<double>(i);
+    while (k + 1 < knots_i.size() && knots_i[k + 1] < x) ++k;
+    if (x <= knots_i.front()) {
+      g[i] = knots_v.front();
+    } else if (k + 1 >= knots_i.size()) {
+      g[i] = knots_v.back();
+    } else {
+      const double f = (x - knots_i[k]) / (knots_i[k + 1] - knots_i[k]);
+      g[i] = knots_v[k] + f * (knots_v[k + 1] - knots_v[k]);
+    }
+  }
+  return g;
+}
+
+}  // namespace
+
+void DetectJumps(const Track& tr, const JumpRule& r, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  if (n < 4) return;
+  const std::vector<double> ground = GroundLine(tr, r.ground_window_s);
+  std::vector<double> clear(n, kNaN);
+  std::vector<std::uint8_t> air(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    clear[i] = tr.foot_y[i] - ground[i];
+    air[i] = clear[i] > r.min_clearance_m ? 1 : 0;
+  }
+  // Take-off and landing: where the clearance crosses half the threshold (the feet leave the
+  // ground at 2-3 m/s, so this is within ~0.01 s of the true instants).
+  const double level = 0.5 * r.min_clearance_m;
+  for (const Run& run : Runs(air, 0, 1)) {
+    size_t a = run.begin, b = run.end;
+    while (a > 0 && clear[a - 1] > level) --a;
+    while (b + 1 < n && clear[b + 1] > level) ++b;
+    if (a == 0 || b + 1 >= n) continue;  // flight cut by the series edge
+    const double take_off = Crossing(clear, a - 1, a, level);
+    const double landing = Crossing(clear, b, b + 1, level);
+    const double flight_s = (landing - take_off) * tr.dt;
+    if (flight_s < r.min_flight_s || flight_s > r.max_flight_s) continue;
+    // Height from flight time: a body leaving and landing at the same height at vertical
+    // speed v flies t = 2v/g and rises h = v^2/2g = g t^2 / 8.
+    const double h_flight = kGravity * flight_s * flight_s / 8;
+    // Height from displacement: CoM apex above its take-off height.
+    const size_t ia = static_cast<size_t>(take_off);
+    double com_takeoff = tr.cy[ia] + (take_off - static_cast<double>(ia)) *
+                                         (tr.cy[std::min(ia + 1, n - 1)] - tr.cy[ia]);
+    double apex = kNaN;
+    for (size_t i = a; i <= b; ++i) {
+      if (std::isfinite(tr.cy[i]) && !(tr.cy[i] <= apex)) apex = tr.cy[i];
+    }
+    const double h_com = apex - com_takeoff;
+    if (!std::isfinite(h_com) || h_flight < r.min_height_m || h_com < 0.5 * r.min_height_m) {
+      continue;
+    }
+    double peak_clear = 0;
+    for (size_t i = a; i <= b; ++i) peak_clear = std::max(peak_clear, clear[i]);
+    // Apex at mid-flight (symmetric ballistic flight); steadier than the noisy CoM maximum.
+    KeyMoment m = MakeMoment(tr, "jump", take_off, 0.5 * (take_off + landing), landing);
+    m.values["flight_time_s"] = flight_s;
+    m.values["height_flight_m"] = h_flight;
+    m.values["height_com_m"] = h_com;
+    m.values["foot_clearance_m"] = peak_clear;
+    const size_t ib = std::min(static_cast<size_t>(std::ceil(landing)), n - 1);
+    m.values["horizontal_distance_m"] = std::abs(tr.cx[ib] - tr.cx[ia]);
+    const double agree =
+        1 - 0.5 * Clamp01(std::abs(h_flight - h_com) / std::max({h_flight, h_com, 0.05}));
+    const size_t pad = static_cast<size_t>(Samples(0.2, tr.fs));
+    m.confidence =
+        Clamp01(agree * Coverage(tr.foot_y, a > pad ? a - pad : 0, b + pad) * tr.scale_confidence);
+    out.push_back(std::move(m));
+  }
+}
+
+void DetectSprints(const Track& tr, const SprintRule& r, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  std::vector<std::uint8_t> fast(n, 0);
+  for (size_t i = 0; i < n; ++i) fast[i] = tr.speed[i] >= r.min_speed_mps ? 1 : 0;
+  for (const Run& run : Runs(fast, Samples(r.merge_gap_s, tr.fs, 0), 1)) {
+    const double s = run.begin > 0 ? Crossing(tr.speed, run.begin - 1, run.begin, r.min_speed_mps)
+                                   : static_cast<double>(run.begin);
+    const double e = run.end + 1 < n ? Crossing(tr.speed, run.end, run.end + 1, r.min_speed_mps)
+                                     : static_cast<double>(run.end);
+    if ((e - s) * tr.dt < r.min_duration_s) continue;
+    size_t peak = run.begin;
+    double sum = 0, cnt = 0;
+    for (size_t i = run.begin; i <= run.end; ++i) {
+      if (!std::isfinite(tr.speed[i])) continue;
+      if (!(tr.speed[i] <= tr.speed[peak])) peak = i;
+      sum += tr.speed[i];
+      cnt += 1;
+    }
+    KeyMoment m = MakeMoment(tr, "sprint", s, static_cast<double>(peak), e);
+    const double mean = cnt > 0 ? sum / cnt : 0;
+    m.values["peak_speed_mps"] = tr.speed[peak];
+    m.values["mean_speed_mps"] = mean;
+    m.values["duration_s"] = (e - s) * tr.dt;
+    m.values["distance_m"] = mean * (e - s) * tr.dt;
+    const double margin = Clamp01(0.5 + 5 * (tr.speed[peak] / r.min_speed_mps - 1));
+    m.confidence = Clamp01(margin * Coverage(tr.speed, run.begin, run.end) * tr.scale_confidence);
+    out.push_back(std::move(m));
+  }
+}
+
+void DetectBursts(const Track& tr, const BurstRule& r, bool deceleration,
+                  const std::vector<Interval>& excluded, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  const double sign = deceleration ? -1 : 1;
+  std::vector<double> a(n);
+  std::vector<std::uint8_t> mask(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    a[i] = sign * tr.accel[i];
+    mask[i] = a[i] >= r.min_accel_mps2 && !Excluded(tr, i, excluded) ? 1 : 0;
+  }
+  for (const Run& run : Runs(mask, Samples(r.merge_gap_s, tr.fs, 0), 1)) {
+    const double s = run.begin > 0 ? Crossing(a, run.begin - 1, run.begin, r.min_accel_mps2)
+                                   : static_cast<double>(run.begin);
+    const double e = run.end + 1 < n ? Crossing(a, run.end, run.end + 1, r.min_accel_mps2)
+                                     : static_cast<double>(run.end);
+    if ((e - s) * tr.dt < r.min_duration_s) continue;
+    const double v0 = tr.speed[run.begin], v1 = tr.speed[run.end];
+    if (!std::isfinite(v0) || !std::isfinite(v1) || sign * (v1 - v0) < r.min_speed_change_mps) {
+      continue;
+    }
+    size_t peak = run.begin;
+    for (size_t i = run.begin; i <= run.end; ++i) {
+      if (std::isfinite(a[i]) && !(a[i] <= a[peak])) peak = i;
+    }
+    KeyMoment m = MakeMoment(tr, deceleration ? "deceleration" : "acceleration", s,
+                             static_cast<double>(peak), e);
+    m.values["peak_accel_mps2"] = tr.accel[peak];
+    m.values["speed_start_mps"] = v0;
+    m.values["speed_end_mps"] = v1;
+    m.values["speed_change_mps"] = v1 - v0;
+    m.values["duration_s"] = (e - s) * tr.dt;
+    const double margin = Clamp01(0.5 + 2.5 * (a[peak] / r.min_accel_mps2 - 1));
+    m.confidence = Clamp01(margin * Coverage(tr.speed, run.begin, run.end) * tr.scale_confidence);
+    out.push_back(std::move(m));
+  }
+}
+
+void DetectDirectionChanges(const Track& tr, const DirectionChangeRule& r,
+                            const std::vector<Interval>& excluded, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  const int h = Samples(r.window_s / 2, tr.fs);
+  if (n < static_cast<size_t>(2 * h + 1)) return;
+  const double min_disp = r.min_speed_mps * h * tr.dt;
+  const double cos_min = std::cos(r.min_angle_deg / kRadToDeg);
+  // Turn angle at i: between the paths over the half windows before and after i.
+  std::vector<double> turn(n, kNaN);
+  std::vector<std::uint8_t> mask(n, 0);
+  for (size_t i = h; i + h < n; ++i) {
+    const double bx = tr.cx[i] - tr.cx[i - h], by = tr.cy[i] - tr.cy[i - h];
+    const double ax = tr.cx[i + h] - tr.cx[i], ay = tr.cy[i + h] - tr.cy[i];
+    const double nb = std::hypot(bx, by), na = std::hypot(ax, ay);
+    if (!(nb >= min_disp) || !(na >= min_disp)) continue;
+    const double c = (bx * ax + by * ay) / (nb * na);
+    turn[i] = std::acos(std::clamp(c, -1.0, 1.0)) * kRadToDeg;
+    if (c <= cos_min && !Excluded(tr, i, excluded)) mask[i] = 1;
+  }
+  std::vector<double> heading(n, kNaN);
+  for (const Run& run : Runs(mask, h, 1)) {
+    size_t p = run.begin;
+    for (size_t i = run.begin; i <= run.end; ++i) {
+      if (std::isfinite(turn[i]) && !(turn[i] <= turn[p])) p = i;
+    }
+    // Start and end: where the (unwrapped) heading has done 10 % and 90 % of the turn.
+    const size_t a = p - h, b = p + h;
+    double prev = kNaN;
+    for (size_t i = a; i <= b; ++i) {
+      double th = std::atan2(tr.vy[i], tr.vx[i]);
+      if (!std::isfinite(th)) {
+        heading[i] = prev;
+        continue;
+      }
+      if (std::isfinite(prev)) {
+        while (th - prev > std::numbers::pi) th -= 2 * std::numbers::pi;
+        while (th - prev < -std::numbers::pi) th += 2 * std::numbers::pi;
+      }
+      heading[i] = prev = th;
+    }
+    if (!std::isfinite(heading[a]) || !std::isfinite(heading[b])) continue;
+    const double total = heading[b] - heading[a];
+    std::vector<double> progress(b - a + 1);
+    for (size_t i = a; i <= b; ++i) progress[i - a] = (heading[i] - heading[a]) / total;
+    double s = static_cast<double>(a), e = static_cast<double>(b);
+    for (size_t i = a + 1; i <= b; ++i) {
+      if (progress[i - a] >= 0.1) {
+        s = static_cast<double>(a) + Crossing(progress, i - a - 1, i - a, 0.1);
+        break;
+      }
+    }
+    for (size_t i = a + 1; i <= b; ++i) {
+      if (progress[i - a] >= 0.9) {
+        e = static_cast<double>(a) + Crossing(progress, i - a - 1, i - a, 0.9);
+        break;
+      }
+    }
+    const double sign = std::sin(std::atan2(tr.cy[b] - tr.cy[p], tr.cx[b] - tr.cx[p]) -
+                                 std::atan2(tr.cy[p] - tr.cy[a], tr.cx[p] - tr.cx[a]));
+    KeyMoment m = MakeMoment(tr, "change_of_direction", s, static_cast<double>(p), e);
+    m.values["angle_deg"] = (sign >= 0 ? 1 : -1) * turn[p];  // + = counter-clockwise (y up)
+    double vmin = kNaN;
+    for (size_t i = static_cast<size_t>(s); i <= static_cast<size_t>(std::ceil(e)); ++i) {
+      if (std::isfinite(tr.speed[i]) && !(tr.speed[i] >= vmin)) vmin = tr.speed[i];
+    }
+    m.values["entry_speed_mps"] =
+        std::hypot(tr.cx[p] - tr.cx[a], tr.cy[p] - tr.cy[a]) / (h * tr.dt);
+    m.values["exit_speed_mps"] = std::hypot(tr.cx[b] - tr.cx[p], tr.cy[b] - tr.cy[p]) / (h * tr.dt);
+    m.values["min_speed_mps"] = vmin;
+    m.values["duration_s"] = (e - s) * tr.dt;
+    const double margin = Clamp01(0.5 + (turn[p] - r.min_angle_deg) / 30);
+    m.confidence = Clamp01(margin * Coverage(tr.cx, a, b) * tr.scale_confidence);
+    out.push_back(std::move(m));
+  }
+}
+
+void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  if (n < 3) return;
+  const int refractory = Samples(r.refractory_s, tr.fs, 0);
+  std::vector<double> rx(n), ry(n), vx, vy, ax, ay, rel(n), abs_speed(n);
+  for (int d = 0; d < kNumDistal; ++d) {
+    const bool foot = d == kLeftFoot || d == kRightFoot;
+    if ((foot && !r.feet) || (!foot && !r.hands)) continue;
+    const double thr = foot ? r.min_foot_speed_mps : r.min_hand_speed_mps;
+    for (size_t i = 0; i < n; ++i) {
+      rx[i] = tr.dx[d][i] - tr.cx[i];
+      ry[i] = tr.dy[d][i] - tr.cy[i];
+    }
+    // Central differences: a strike's speed peak lasts ~0.1 s, a wider fit would flatten it.
+    Derivative(rx, tr.dt, 1, vx);
+    Derivative(ry, tr.dt, 1, vy);
+    Derivative(tr.dx[d], tr.dt, 1, ax);
+    Derivative(tr.dy[d], tr.dt, 1, ay);
+    for (size_t i = 0; i < n; ++i) {
+      rel[i] = std::hypot(vx[i], vy[i]);
+      abs_speed[i] = std::hypot(ax[i], ay[i]);
+    }
+    std::vector<std::uint8_t> mask(n, 0);
+    for (size_t i = 0; i < n; ++i) mask[i] = rel[i] >= thr ? 1 : 0;
+    const size_t first = out.size();
+    for (const Run& run : Runs(mask, 0, 1)) {
+      size_t p = run.begin;
+      for (size_t i = run.begin; i <= run.end; ++i) {
+        if (!(rel[i] <= rel[p])) p = i;
+      }
+      if (out.size() > first) {  // refractory: keep the stronger of two close peaks
+        KeyMoment& last = out.back();
+        const double gap = tr.IndexAt(tr.t[p]) - tr.IndexAt(last.peak_s);
+        if (gap <= refractory) {
+          if (rel[p] <= last.values["peak_speed_mps"]) continue;
+          out.pop_back();
+        }
+      }
+      const double half = 0.5 * thr;
+      size_t a = p, b = p;
+      while (a > 0 && rel[a - 1] > half) --a;
+      while (b + 1 < n && rel[b + 1] > half) ++b;
+      const double s = a > 0 ? Crossing(rel, a - 1, a, half) : static_cast<double>(a);
+      const double e = b + 1 < n ? Crossing(rel, b, b + 1, half) : static_cast<double>(b);
+      KeyMoment m = MakeMoment(tr, "strike", s, static_cast<double>(p), e);
+      m.label = kDistalNames[d];
+      m.values["peak_speed_mps"] = rel[p];
+      m.values["peak_abs_speed_mps"] = abs_speed[p];
+      if (tr.kin != nullptr) {  // the joint that drives the segment, if kinematics has it
+        const char* side = (d == kLeftHand || d == kLeftFoot) ? "left" : "right";
+        const std::string name =
+            std::string("angvel_") + (foot ? "knee_" : "elbow_") + side + "_deg_s";
+        const KinematicSignal* w = tr.kin->Find(name);
+        if (w != nullptr && tr.kin_offset + p < w->values.size()) {
+          double best = 0;
+          for (size_t i = a; i <= b; ++i) {
+            const double v = std::abs(w->values[tr.kin_offset + i]);
+            if (std::isfinite(v)) best = std::max(best, v);
+          }
+          m.values[std::string("peak_") + (foot ? "knee" : "elbow") + "_angvel_deg_s"] = best;
+        }
+      }
+      const double margin = Clamp01(0.5 + 2.5 * (rel[p] / thr - 1));
+      m.confidence = Clamp01(margin * Coverage(tr.dx[d], a, b) * tr.scale_confidence);
+      out.push_back(std::move(m));
+    }
+  }
+}
+
+void DetectFalls(const Track& tr, const FallRule& r, std::vector<KeyMoment>& out) {
+  const size_t n = tr.size();
+  // Down margin: >= 0 when the CoM is low enough and the body axis tilted enough; its zero
+  // crossings give the impact and the getting-up instants whichever condition changes last.
+  std::vector<double> ratio(n), margin(n);
+  std::vector<std::uint8_t> down(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    ratio[i] = (tr.cy[i] - tr.low_y[i]) / tr.stature_m;
+    margin[i] = std::min((r.max_height_ratio - ratio[i]) / r.max_height_ratio,
+                         (tr.axis_deg[i] - r.min_axis_deg) / std::max(r.min_axis_deg, 1.0));
+    down[i] = margin[i] >= 0 ? 1 : 0;
+  }
+  const int max_transition = Samples(r.max_transition_s, tr.fs);
+  // A fall moment ends when the athlete is up again, or kFallMaxDownS after the impact.
+  const int max_down = Samples(kFallMaxDownS, tr.fs);
+  for (const Run& run : Runs(down, Samples(0.2, tr.fs, 0), 1)) {
+    const double impact = run.begin > 0 ? Crossing(margin, run.begin - 1, run.begin, 0)
+                                        : static_cast<double>(run.begin);
+    double up_again =
+        run.end + 1 < n ? Crossing(margin, run.end, run.end + 1, 0) : static_cast<double>(run.end);
+    if ((up_again - impact) * tr.dt < r.min_down_s) continue;
+    // Start: the last upright instant before the impact, at most max_transition_s before.
+    std::ptrdiff_t u = -1;
+    const size_t lo =
+        run.begin > static_cast<size_t>(max_transition) ? run.begin - max_transition : 0;
+    for (size_t i = run.begin; i-- > lo;) {
+      if (ratio[i] >= r.upright_ratio) {
+        u = static_cast<std::ptrdiff_t>(i);
+        break;
+      }
+    }
+    if (u < 0) continue;  // went down slowly, or was already down
+    const size_t ui = static_cast<size_t>(u);
+    const double start = Crossing(ratio, ui, ui + 1, r.upright_ratio);
+    const bool still_down = up_again - impact > max_down;
+    const double end = still_down ? impact + max_down : up_again;
+    KeyMoment m = MakeMoment(tr, "fall", start, impact, end);
+    double vmax = 0, axis = 0;
+    for (size_t i = ui; i <= run.begin; ++i) {
+      if (std::isfinite(tr.vy[i])) vmax = std::max(vmax, -tr.vy[i]);
+    }
+    for (size_t i = run.begin; i <= run.end; ++i) {
+      if (std::isfinite(tr.axis_deg[i])) axis = std::max(axis, tr.axis_deg[i]);
+    }
+    m.values["drop_m"] = tr.cy[ui] - tr.cy[run.begin];
+    m.values["descent_time_s"] = (impact - start) * tr.dt;
+    m.values["peak_descent_speed_mps"] = vmax;
+    m.values["time_down_s"] = (end - impact) * tr.dt;
+    m.values["still_down"] = still_down ? 1 : 0;
+    m.values["body_axis_deg"] = axis;
+    m.confidence = Clamp01(Coverage(tr.low_y, ui, run.end) * (tr.has_pose ? 1.0 : 0.6));
+    out.push_back(std::move(m));
+  }
+}
+
+void DetectRepetitions(const Track& tr, const RepetitionRule& r, std::vector<KeyMoment>& out) {
+  if (tr.kin == nullptr || tr.size() == 0) return;
+  const RepetitionSummary& s = tr.kin->repetitions;
+  // The unit of the counted signal ends its name ("angle_knee_left_deg" -> "deg").
+  std::string unit;
+  if (const KinematicSignal* sig = tr.kin->Find(s.signal)) unit = sig->unit;
+  for (auto& c : unit) {
+    if (c == '/') c = '_';
+  }
+  const std::string suffix = unit.empty() ? "" : "_" + unit;
+  int count = 0;
+  for (const Repetition& rep : s.repetitions) {
+    ++count;
+    if (rep.range < r.min_range) continue;
+    if (rep.start_s < tr.t.front() || rep.end_s > tr.t.back()) continue;
+    auto idx = [&](double time) { return (time - tr.t.front()) * tr.fs; };
+    KeyMoment m = MakeMoment(tr, "repetition", idx(rep.start_s), idx(rep.peak_s), idx(rep.end_s));
+    m.label = s.signal;
+    m.values["number"] = count;
+    m.values["range" + suffix] = rep.range;
+    m.values["peak_value" + suffix] = rep.peak_value;
+    m.values["duration_s"] = rep.duration_s;
+    m.values["up_s"] = rep.up_s;
+    m.values["down_s"] = rep.down_s;
+    m.confidence = Clamp01(s.periodicity > 0 ? 0.5 + 0.5 * s.periodicity : 0.5);
+    out.push_back(std::move(m));
+  }
+}
+
+}  // namespace monokin::moments::detail

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// Group moments over every pair of athletes seen at the same time: converging (the distance
+// between their ground points falls fast) and contact (their boxes overlap right after closing
+// in). Distances use the box bottom centres (the ground point) in pixels, turned into metres
+// with the mean scale of the two athletes (both stand at about the same depth when close).
+#include <algorithm>
+#include <cmath>
+
+#include "monokin/moments/detail/track.h"
+
+namespace monokin::moments::detail {
+namespace {
+
+double Clamp01(double v) { return std::clamp(v, 0.0, 1.0); }
+
+double Overlap(const BoxPx& a, const BoxPx& b) {
+  const double iw = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  const double ih = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+  if (iw <= 0 || ih <= 0) return 0;
+  const double smaller = std::min(a.area(), b.area());
+  return smaller > 0 ? iw * ih / smaller : 0;
+}
+
+KeyMoment PairMoment(const Track& a, const Track& b, size_t off_a, std::string type, double s,
+                     double p, double e) {
+  // Indices are in the pair's common grid, which starts at a's sample off_a.
+  KeyMoment m = MakeMoment(a, std::move(type), s + static_cast<double>(off_a),
+                           p + static_cast<double>(off_a), e + static_cast<double>(off_a));
+  m.athletes = {std::min(a.id, b.id), std::max(a.id, b.id)};
+  return m;
+}
+
+struct PairBuffers {
+  std::vector<double> dist, closing, overlap;
+  std::vector<std::uint8_t> mask;
+};
+
+void DetectPair(const Track& a, const Track& b, const MomentsOptions& o, PairBuffers& buf,
+                std::vector<KeyMoment>& out) {
+  if (a.size() == 0 || b.size() == 0) return;
+  const FrameIndex f0 = std::max(a.frames.front(), b.frames.front());
+  const FrameIndex f1 = std::min(a.frames.back(), b.frames.back());
+  if (f1 - f0 < 3) return;
+  const size_t oa = static_cast<size_t>(f0 - a.frames.front());
+  const size_t ob = static_cast<size_t>(f0 - b.frames.front());
+  const size_t n = static_cast<size_t>(f1 - f0 + 1);
+  const double s = 0.5 * (a.m_per_px + b.m_per_px);
+  if (!(s > 0)) return;
+  buf.dist.assign(n, kNaN);
+  buf.overlap.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const BoxPx& ba = a.box[oa + i];
+    const BoxPx& bb = b.box[ob + i];
+    if (ba.h <= 0 || bb.h <= 0) continue;
+    buf.dist[i] = s * std::hypot(ba.cx() - bb.cx(), (ba.y + ba.h) - (bb.y + bb.h));
+    buf.overlap[i] = Overlap(ba, bb);
+  }
+  FillGaps(buf.dist, Samples(o.max_gap_s, a.fs, 0));
+  const int k = std::max(1, Samples(o.derivative_window_s / 2, a.fs));
+  Derivative(buf.dist, a.dt, k, buf.closing);
+  for (double& c : buf.closing) c = -c;
+
+  if (o.converging.enabled) {
+    const ConvergingRule& r = o.converging;
+    buf.mask.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) buf.mask[i] = buf.closing[i] >= r.min_closing_speed_mps;
+    for (const Run& run : Runs(buf.mask, Samples(0.2, a.fs, 0), 1)) {
+      const double st =
+          run.begin > 0 ? Crossing(buf.closing, run.begin - 1, run.begin, r.min_closing_speed_mps)
+                        : static_cast<double>(run.begin);
+      const double en = run.end + 1 < n
+                            ? Crossing(buf.closing, run.end, run.end + 1, r.min_closing_speed_mps)
+                            : static_cast<double>(run.end);
+      if ((en - st) * a.dt < r.min_duration_s) continue;
+      // Closest approach: the distance keeps falling (more slowly) after the run.
+      size_t p = run.begin, i = run.begin;
+      for (; i < n && (i <= run.end || buf.closing[i] > 0); ++i) {
+        if (std::isfinite(buf.dist[i]) && !(buf.dist[i] >= buf.dist[p])) p = i;
+      }
+      if (!(buf.dist[p] <= r.max_end_distance_m)) continue;
+      double peak_closing = 0;
+      for (size_t j = run.begin; j <= run.end; ++j) {
+        if (std::isfinite(buf.closing[j])) peak_closing = std::max(peak_closing, buf.closing[j]);
+      }
+      KeyMoment m = PairMoment(a, b, oa, "converging", st, static_cast<double>(p), en);
+      m.values["start_distance_m"] = buf.dist[run.begin];
+      m.values["min_distance_m"] = buf.dist[p];
+      m.values["peak_closing_speed_mps"] = peak_closing;
+      m.values["duration_s"] = (en - st) * a.dt;
+      m.confidence = Clamp01((0.5 + 2.5 * (peak_closing / r.min_closing_speed_mps - 1)) *
+                             Coverage(buf.dist, run.begin, run.end) *
+                             std::min(a.scale_confidence, b.scale_confidence));
+      out.push_back(std::move(m));
+    }
+  }
+  if (o.contact.enabled) {
+    const ContactRule& r = o.contact;
+    buf.mask.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) buf.mask[i] = buf.overlap[i] >= r.min_overlap;
+    const int back = Samples(r.closing_window_s, a.fs);
+    for (const Run& run : Runs(buf.mask, Samples(r.min_gap_s, a.fs, 0), 1)) {
+      double closing = 0;
+      const size_t lo = run.begin > static_cast<size_t>(back) ? run.begin - back : 0;
+      for (size_t i = lo; i <= run.begin; ++i) {
+        if (std::isfinite(buf.closing[i])) closing = std::max(closing, buf.closing[i]);
+      }
+      if (closing < r.min_closing_speed_mps) continue;
+      size_t p = run.begin;
+      for (size_t i = run.begin; i <= run.end; ++i) {
+        if (buf.overlap[i] > buf.overlap[p]) p = i;
+      }
+      const double st = run.begin > 0
+                            ? Crossing(buf.overlap, run.begin - 1, run.begin, r.min_overlap)
+                            : static_cast<double>(run.begin);
+      const double en = run.end + 1 < n ? Crossing(buf.overlap, run.end, run.end + 1, r.min_overlap)
+                                        : static_cast<double>(run.end);
+      KeyMoment m = PairMoment(a, b, oa, "contact", st, static_cast<double>(p), en);
+      m.values["max_overlap"] = buf.overlap[p];
+      m.values["closing_speed_mps"] = closing;
+      m.values["duration_s"] = (en - st) * a.dt;
+      m.confidence = Clamp01((0.5 + 2.5 * (closing / std::max(r.min_closing_speed_mps, 0.5) - 1)) *
+                             std::min(a.scale_confidence, b.scale_confidence) *
+                             (a.has_pose && b.has_pose ? 1.0 : 0.8));
+      out.push_back(std::move(m));
+    }
+  }
+}
+
+}  // namespace
+
+void DetectGroupMoments(const std::vector<Track>& tracks, const MomentsOptions& o,
+                        std::vector<KeyMoment>& out) {
+  if (!o.converging.enabled && !o.contact.enabled) return;
+  PairBuffers buf;
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    for (size_t j = i + 1; j < tracks.size(); ++j) DetectPair(tracks[i], tracks[j], o, buf, out);
+  }
+}
+
+}  // namespace monokin::moments::detail

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules of the key-moment engine: one block per detector (enabled + thresholds in physical
+// units) and presets per sport. JSON maps one-to-one onto the structs (config key "moments").
+//
+//   MK_ASSIGN_OR_RETURN(MomentsOptions o,
+//                       MomentsOptionsFromConfig(user_json["moments"], "run.json"));
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "monokin/core/status.h"
+
+namespace monokin::moments {
+
+struct JumpRule {
+  bool enabled = true;
+  double min_flight_s = 0.2;      // shorter flights are running strides (sprint flight ~0.12 s)
+  double max_flight_s = 1.3;      // longer "flights" are tracking errors (h = 2 m at 1.28 s)
+  double min_height_m = 0.08;     // smallest jump height (from flight time and from the CoM)
+  double min_clearance_m = 0.06;  // lowest foot point above the ground line, metres
+  double ground_window_s = 1.0;   // half-width of the window giving the ground line
+};
+
+struct SprintRule {
+  bool enabled = true;
+  double min_speed_mps = 7.0;   // 25.2 km/h, the usual football sprint band
+  double min_duration_s = 1.0;  // shortest time above min_speed
+  double merge_gap_s = 0.3;     // dips below min_speed shorter than this do not split a sprint
+};
+
+// Acceleration (speed rising) or deceleration (speed falling) burst.
+struct BurstRule {
+  bool enabled = true;
+  double min_accel_mps2 = 2.5;        // |d speed / dt| above this (tangential, m/s^2)
+  double min_duration_s = 0.5;        // for at least this long
+  double min_speed_change_mps = 1.5;  // and changing the speed by at least this much
+  double merge_gap_s = 0.15;          // short dips below the threshold do not split a burst
+};
+
+struct DirectionChangeRule {
+  bool enabled = true;
+  double min_angle_deg = 45;   // heading change between the paths before and after
+  double window_s = 1.0;       // the change must happen within this time
+  double min_speed_mps = 2.0;  // mean speed along both paths (half a window each)
+};
+
+struct StrikeRule {
+  bool enabled = true;
+  bool feet = true;                  // kicks
+  bool hands = true;                 // throws, hits, punches
+  double min_foot_speed_mps = 12.0;  // foot speed relative to the centre of mass
+  double min_hand_speed_mps = 9.0;   // hand (wrist) speed relative to the centre of mass
+  double refractory_s = 0.4;         // one strike per limb within this time
+};
+
+struct FallRule {
+  bool enabled = true;
+  double max_height_ratio = 0.3;  // CoM above the lowest body point, as a fraction of stature,
+                                  // below which the athlete is down (standing ~0.55)
+  double min_axis_deg = 60;       // body axis (mid-hip to mid-shoulder) from vertical when down
+  double min_down_s = 0.3;        // down for at least this long
+  double upright_ratio = 0.45;    // CoM height ratio of an upright athlete
+  double max_transition_s = 1.5;  // from last upright to down within this time (a fall, not
+                                  // lying down slowly)
+};
+
+struct RepetitionRule {
+  bool enabled = true;
+  double min_range = 0;  // smallest range of motion kept, in the counted signal's unit
+};
+
+struct ConvergingRule {
+  bool enabled = true;
+  double min_closing_speed_mps = 3.0;  // rate at which the distance between two athletes falls
+  double min_duration_s = 0.5;         // for at least this long
+  double max_end_distance_m = 2.0;     // and ending this close (closest distance)
+};
+
+struct ContactRule {
+  bool enabled = true;
+  double min_overlap = 0.1;            // box intersection / smaller box area
+  double min_closing_speed_mps = 2.0;  // peak closing speed just before the boxes meet
+  double closing_window_s = 0.5;       // how far before the contact the closing speed is looked at
+  double min_gap_s = 0.5;              // overlaps closer in time than this are one contact
+};
+
+struct MomentsOptions {
+  std::string preset = "default";    // the preset these values started from (see README)
+  double derivative_window_s = 0.2;  // local-fit window for CoM velocity and acceleration
+  double max_gap_s = 0.5;            // gaps up to this long are interpolated linearly
+  double assumed_height_m = 1.75;    // stature used when kinematics found no metric scale
+  double live_window_s = 30;         // live: history re-examined at each update
+  JumpRule jump;
+  SprintRule sprint;
+  BurstRule acceleration;
+  BurstRule deceleration{.min_accel_mps2 = 3.0};
+  DirectionChangeRule change_of_direction;
+  StrikeRule strike;
+  FallRule fall;
+  RepetitionRule repetition;
+  ConvergingRule converging;
+  ContactRule contact;
+
+  // kInvalidArgument naming every wrong field ("moments.jump.min_flight_s must be ...").
+  Status Validate() const;
+};
+void to_json(nlohmann::json& j, const MomentsOptions& o);
+// Reads the keys present in `j` (others keep their value). Use MomentsOptionsFromConfig for
+// user input: it rejects unknown keys and wrong kinds.
+void from_json(const nlohmann::json& j, MomentsOptions& o);
+
+// Names accepted by MomentsPreset: default, football, athletics, running, gym, fitness,
+// basketball, handball.
+std::vector<std::string> MomentsPresetNames();
+// The options of a sport preset; kInvalidArgument for an unknown name (listing the known ones).
+Result<MomentsOptions> MomentsPreset(std::string_view name);
+
+// The options for a user's "moments" config object: the preset it names ("preset", default
+// "default"), then its other keys on top, then Validate(). kInvalidArgument naming the key for
+// unknown keys, wrong kinds and impossible values; `source` names the file or "--set".
+Result<MomentsOptions> MomentsOptionsFromConfig(const nlohmann::json& patch,
+                                                std::string_view source);
+
+}  // namespace monokin::moments
