@@ -150,6 +150,24 @@ TEST_F(FastKernelsTest, SmallConvMatchesReferenceConv) {
   }
 }
 
+TEST_F(FastKernelsTest, ResizeMatchesReferenceResize) {
+  std::mt19937 rng(19);
+  ThreadPool pool(2);
+  std::uniform_int_distribution<int> size(1, 12), blocks(1, 3), coin(0, 2);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int c = 8 * blocks(rng), in_h = size(rng), in_w = size(rng);
+    const int out_h = size(rng) * 2, out_w = size(rng) * 2, batch = 1 + trial % 2;
+    const int mode = coin(rng);  // 0 plain, 1 align_corners, 2 half_pixel_centers
+    const std::vector<float> in = Random(rng, static_cast<size_t>(batch) * in_h * in_w * c);
+    std::vector<float> got(static_cast<size_t>(batch) * out_h * out_w * c), want(got.size());
+    ResizeBilinear(batch, in_h, in_w, c, out_h, out_w, mode == 1, mode == 2, in.data(),
+                   want.data());
+    ResizeBilinearFast(batch, in_h, in_w, c, out_h, out_w, mode == 1, mode == 2, in.data(),
+                       got.data(), pool);
+    ExpectClose(got, want, "resize trial " + std::to_string(trial));
+  }
+}
+
 TEST_F(FastKernelsTest, DepthwiseMatchesReferenceDepthwise) {
   std::mt19937 rng(13);
   ThreadPool pool(2);

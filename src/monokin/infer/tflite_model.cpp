@@ -434,7 +434,12 @@ Result<std::function<void()>> TfliteModel::Prepare(int op_index, const GraphOp& 
       return std::function<void()>([this, s = x.shape, oh = size.i32[0], ow = size.i32[1],
                                     ac = o.align_corners, hp = o.half_pixel_centers, in_id,
                                     out_id] {
-        ResizeBilinear(s[0], s[1], s[2], s[3], oh, ow, ac, hp, In(in_id), Data(out_id));
+        if (FastKernelsAvailable() && s[3] % 8 == 0) {
+          ResizeBilinearFast(s[0], s[1], s[2], s[3], oh, ow, ac, hp, In(in_id), Data(out_id),
+                             pool_);
+        } else {
+          ResizeBilinear(s[0], s[1], s[2], s[3], oh, ow, ac, hp, In(in_id), Data(out_id));
+        }
       });
     }
     case kOpReshape: {

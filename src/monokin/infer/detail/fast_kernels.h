@@ -73,6 +73,12 @@ bool SmallConvApplies(const ConvGeometry& g);
 void SmallConv2d(const ConvGeometry& g, const float* in, const float* w_nk, const float* bias,
                  ActRange act, float* out, ThreadPool& pool);
 
+// RESIZE_BILINEAR (as in kernels.h) for c a multiple of 8, rows split over the pool. Requires
+// FastKernelsAvailable().
+void ResizeBilinearFast(int batch, int in_h, int in_w, int c, int out_h, int out_w,
+                        bool align_corners, bool half_pixel_centers, const float* in, float* out,
+                        ThreadPool& pool);
+
 // True for a 1x1, stride-1, unpadded convolution (the input is the GEMM's left matrix).
 bool IsPointwise(const ConvGeometry& g);
 

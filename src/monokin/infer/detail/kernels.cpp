@@ -246,32 +246,29 @@ void Pad(const std::vector<int>& in_shape, const float* in, const std::vector<in
   }
 }
 
-void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w, bool align_corners,
-                    bool half_pixel_centers, const float* in, float* out) {
+std::vector<ResizeTap> ResizeTaps(int n_out, int n_in, bool align_corners,
+                                  bool half_pixel_centers) {
   // TFLite's mapping: scale = in/out (or (in-1)/(out-1) with align_corners); the source
   // coordinate is y*scale, or (y+0.5)*scale-0.5 with half-pixel centres; neighbours are clamped
   // to the image and the fraction is taken from the unclamped coordinate.
-  auto scale = [&](int i, int o) {
-    return align_corners && o > 1 ? static_cast<float>(i - 1) / static_cast<float>(o - 1)
-                                  : static_cast<float>(i) / static_cast<float>(o);
-  };
-  const float sy = scale(in_h, out_h), sx = scale(in_w, out_w);
-  struct Tap {
-    int lo, hi;
-    float frac;
-  };
-  auto taps = [&](int n_out, int n_in, float s) {
-    std::vector<Tap> t(n_out);
-    for (int i = 0; i < n_out; ++i) {
-      const float v = half_pixel_centers ? (static_cast<float>(i) + 0.5f) * s - 0.5f
-                                         : static_cast<float>(i) * s;
-      const float fl = std::floor(v);
-      t[i] = {std::max(static_cast<int>(fl), 0), std::min(static_cast<int>(std::ceil(v)), n_in - 1),
-              v - fl};
-    }
-    return t;
-  };
-  const std::vector<Tap> ty = taps(out_h, in_h, sy), tx = taps(out_w, in_w, sx);
+  const float s = align_corners && n_out > 1
+                      ? static_cast<float>(n_in - 1) / static_cast<float>(n_out - 1)
+                      : static_cast<float>(n_in) / static_cast<float>(n_out);
+  std::vector<ResizeTap> t(n_out);
+  for (int i = 0; i < n_out; ++i) {
+    const float v =
+        half_pixel_centers ? (static_cast<float>(i) + 0.5f) * s - 0.5f : static_cast<float>(i) * s;
+    const float fl = std::floor(v);
+    t[i] = {std::max(static_cast<int>(fl), 0), std::min(static_cast<int>(std::ceil(v)), n_in - 1),
+            v - fl};
+  }
+  return t;
+}
+
+void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w, bool align_corners,
+                    bool half_pixel_centers, const float* in, float* out) {
+  const std::vector<ResizeTap> ty = ResizeTaps(out_h, in_h, align_corners, half_pixel_centers);
+  const std::vector<ResizeTap> tx = ResizeTaps(out_w, in_w, align_corners, half_pixel_centers);
   for (int b = 0; b < batch; ++b) {
     const float* src = in + static_cast<size_t>(b) * in_h * in_w * c;
     for (int y = 0; y < out_h; ++y) {

@@ -51,6 +51,14 @@ void Add(const std::vector<int>& a_shape, const float* a, const std::vector<int>
 void Pad(const std::vector<int>& in_shape, const float* in, const std::vector<int>& pads,
          float* out);
 
+// Source rows (or columns) of RESIZE_BILINEAR output positions: neighbours lo/hi and the weight
+// of hi (TFLite's mapping, see ResizeBilinear).
+struct ResizeTap {
+  int lo, hi;
+  float frac;
+};
+std::vector<ResizeTap> ResizeTaps(int n_out, int n_in, bool align_corners, bool half_pixel_centers);
+
 void ResizeBilinear(int batch, int in_h, int in_w, int c, int out_h, int out_w, bool align_corners,
                     bool half_pixel_centers, const float* in, float* out);
 
