@@ -83,27 +83,6 @@ MK_AVX512 void TileRows512(int rows, int k, const float* a, int lda, const float
   Tile512<NV, MR>(k, a, lda, b, bias, act, c, ldc, valid);
 }
 
-// 12-row blocks; 32-wide panels as 12x32 tiles, a last 16-wide one as a 12x16 tile.
-MK_AVX512 void DenseRows512(const PackedGemm& w, int m0, int m1, const float* in, int lda,
-                            ActRange act, float* out) {
-  const int n = w.n, k = w.k;
-  for (int r0 = m0; r0 < m1; r0 += 12) {
-    const int rows = std::min(12, m1 - r0);
-    const float* a = in + static_cast<std::ptrdiff_t>(r0) * lda;
-    float* c = out + static_cast<std::ptrdiff_t>(r0) * n;
-    for (int c0 = 0; c0 < n; c0 += 32) {
-      const int left = n - c0;
-      const float* b = w.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
-      const float* bias = w.bias.data() + c0;
-      if (left <= 16) {
-        TileRows512<1, 12>(rows, k, a, lda, b, bias, act, c + c0, n, left);
-      } else {
-        TileRows512<2, 12>(rows, k, a, lda, b, bias, act, c + c0, n, std::min(left, 32));
-      }
-    }
-  }
-}
-
 // One register tile: MR rows x (8*NV) columns, accumulated over k from the bias.
 template <int NV, int MR>
 MK_AVX2 void Tile(int k, const float* __restrict a, int lda, const float* __restrict b,
@@ -160,6 +139,30 @@ MK_AVX2 void TileRows(int rows, int k, const float* a, int lda, const float* b, 
     }
   }
   Tile<NV, MR>(k, a, lda, b, bias, act, c, ldc, valid);
+}
+
+// 12-row blocks; 32-wide panels as 12x32 tiles, a last 16-wide one as a 12x16 tile, a last
+// 8-wide one as an AVX2 12x8 tile.
+MK_AVX512 void DenseRows512(const PackedGemm& w, int m0, int m1, const float* in, int lda,
+                            ActRange act, float* out) {
+  const int n = w.n, k = w.k;
+  for (int r0 = m0; r0 < m1; r0 += 12) {
+    const int rows = std::min(12, m1 - r0);
+    const float* a = in + static_cast<std::ptrdiff_t>(r0) * lda;
+    float* c = out + static_cast<std::ptrdiff_t>(r0) * n;
+    for (int c0 = 0; c0 < n; c0 += 32) {
+      const int left = n - c0;
+      const float* b = w.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
+      const float* bias = w.bias.data() + c0;
+      if (left <= 8) {  // an 8-wide panel: the AVX2 tile wastes nothing
+        TileRows<1, 12>(rows, k, a, lda, b, bias, act, c + c0, n, left);
+      } else if (left <= 16) {
+        TileRows512<1, 12>(rows, k, a, lda, b, bias, act, c + c0, n, left);
+      } else {
+        TileRows512<2, 12>(rows, k, a, lda, b, bias, act, c + c0, n, std::min(left, 32));
+      }
+    }
+  }
 }
 
 // 12-row blocks: two 6x16 tiles per 16-wide panel, one 12x8 tile for an 8-wide panel.
@@ -762,11 +765,12 @@ PackedGemm PackGemmWeights(const float* w_nk, const float* bias, int n, int k, b
     }
     return p;
   }
-  // Panel at column c0 has width `panel`, or half that if no more columns are left; data at
-  // c0*k.
+  // Panel at column c0 has width `panel`, or the smallest of 8, panel/2 that holds the
+  // columns left; data at c0*k.
   p.panels.assign(static_cast<size_t>(n_pad) * k, 0.0f);
   for (int c0 = 0; c0 < n; c0 += p.panel) {
-    const int width = n - c0 <= p.panel / 2 ? p.panel / 2 : p.panel;
+    const int left = n - c0;
+    const int width = left <= 8 ? 8 : left <= p.panel / 2 ? p.panel / 2 : p.panel;
     float* dst = p.panels.data() + static_cast<std::ptrdiff_t>(c0) * k;
     for (int i = 0; i < k; ++i) {
       for (int j = 0; j < width && c0 + j < n; ++j) {
