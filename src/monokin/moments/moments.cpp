@@ -109,7 +109,7 @@ double LiveDelaySeconds(std::string_view type, const MomentsOptions& o) {
   if (type == "sprint") return o.sprint.merge_gap_s + deriv + kSampleSlackS;
   if (type == "acceleration" || type == "deceleration") {
     const BurstRule& b = type == "acceleration" ? o.acceleration : o.deceleration;
-    return std::max(excl, b.merge_gap_s + 2 * deriv + kSampleSlackS);
+    return std::max(excl, b.merge_gap_s + deriv + o.accel_window_s / 2 + kSampleSlackS);
   }
   if (type == "change_of_direction") {
     // The turn run can end a half window after the heading's 90 % point, is merged over a half

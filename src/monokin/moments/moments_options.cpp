@@ -90,6 +90,7 @@ void CheckRange(std::vector<std::string>& errors, const std::string& key, double
 Status MomentsOptions::Validate() const {
   std::vector<std::string> errors;
   CheckRange(errors, "derivative_window_s", derivative_window_s, 0.05, 2, "seconds");
+  CheckRange(errors, "accel_window_s", accel_window_s, 0.05, 5, "seconds");
   CheckRange(errors, "max_gap_s", max_gap_s, 0, 10, "seconds");
   CheckRange(errors, "assumed_height_m", assumed_height_m, 0.5, 2.6, "a stature in metres");
   CheckRange(errors, "live_window_s", live_window_s, 2, 600, "seconds");
@@ -153,6 +154,7 @@ Status MomentsOptions::Validate() const {
 void to_json(json& j, const MomentsOptions& o) {
   j = json{{"preset", o.preset},
            {"derivative_window_s", o.derivative_window_s},
+           {"accel_window_s", o.accel_window_s},
            {"max_gap_s", o.max_gap_s},
            {"assumed_height_m", o.assumed_height_m},
            {"live_window_s", o.live_window_s}};
@@ -169,6 +171,7 @@ void from_json(const json& j, MomentsOptions& o) {
   };
   read(j, "preset", o.preset);
   read(j, "derivative_window_s", o.derivative_window_s);
+  read(j, "accel_window_s", o.accel_window_s);
   read(j, "max_gap_s", o.max_gap_s);
   read(j, "assumed_height_m", o.assumed_height_m);
   read(j, "live_window_s", o.live_window_s);

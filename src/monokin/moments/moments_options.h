@@ -21,7 +21,7 @@ struct JumpRule {
   double max_flight_s = 1.3;      // longer "flights" are tracking errors (h = 2 m at 1.28 s)
   double min_height_m = 0.08;     // smallest jump height (from flight time and from the CoM)
   double min_clearance_m = 0.06;  // lowest foot point above the ground line, metres
-  double ground_window_s = 1.0;   // half-width of the window giving the ground line
+  double ground_window_s = 0.75;  // half-width of the window giving the ground line
 };
 
 struct SprintRule {
@@ -89,7 +89,8 @@ struct ContactRule {
 
 struct MomentsOptions {
   std::string preset = "default";    // the preset these values started from (see README)
-  double derivative_window_s = 0.2;  // local-fit window for CoM velocity and acceleration
+  double derivative_window_s = 0.2;  // local-fit window for the CoM velocity
+  double accel_window_s = 0.5;       // local-fit window for d speed / dt (bursts last >= 0.5 s)
   double max_gap_s = 0.5;            // gaps up to this long are interpolated linearly
   double assumed_height_m = 1.75;    // stature used when kinematics found no metric scale
   double live_window_s = 30;         // live: history re-examined at each update

@@ -125,22 +125,24 @@ inline Pose PoseOf(const Body& b) {
   const double freq = 1.0 + 0.08 * b.v;
   const double leg_amp = b.v / (2 * kPi * freq) * 0.9;  // relative foot speed ~0.9 v
   const double flight = b.v > 5 ? 0.05 * std::pow(std::max(0.0, std::sin(2 * b.stride)), 6) : 0;
+  // Limb offsets along the direction of travel project onto the image x axis with cos(heading)
+  // (continuous through turns); the body axis tilts towards the facing side.
+  const double fwd = std::cos(b.heading);
   for (int side = 0; side < 2; ++side) {
     const double ph = b.stride + side * kPi;
-    double fx = hx + face * leg_amp * std::sin(ph);
+    double fx =
+        hx + fwd * leg_amp * std::sin(ph) - face * 0.3 * std::sin(b.tilt) * (side ? 1.2 : 1.0);
     double fy = b.gy + b.fz + 0.15 * run * std::max(0.0, std::cos(ph)) + flight;
-    if (b.tilt > 0) fx = hx - face * 0.3 * std::sin(b.tilt) * (side ? 1.2 : 1.0);  // legs trail
     if (b.limb == 2 + side) {  // kicking foot on an arc about the hip
       fx = hx + face * kLeg * std::sin(b.psi);
       fy = std::max(b.gy, hy - kLeg * std::cos(b.psi));
     }
-    out.p[kLHeel + side] = {fx - face * 0.05, fy + 0.02};
-    out.p[kLToe + side] = {fx + face * 0.15, fy};
-    double wx = sx + face * (0.1 + 0.25 * run * std::sin(ph + kPi)), wy = sy - 0.6;
-    if (b.tilt > 0) {
-      wx = sx + face * 0.4 * std::sin(b.tilt);
-      wy = sy - 0.4 * std::cos(b.tilt);
-    }
+    out.p[kLHeel + side] = {fx - fwd * 0.05, fy + 0.02};
+    out.p[kLToe + side] = {fx + fwd * 0.15, fy};
+    // Hanging arm (with the running swing) rotated with the trunk.
+    const double ax = fwd * (0.1 + 0.25 * run * std::sin(ph + kPi)), ay = -0.6;
+    const double c = std::cos(b.tilt), sn = face * std::sin(b.tilt);
+    double wx = sx + ax * c + ay * -sn, wy = sy + ax * sn + ay * c;
     if (b.limb == side) {  // throwing hand on an arc about the shoulder
       wx = sx + face * kArm * std::sin(b.psi);
       wy = sy - kArm * std::cos(b.psi);
@@ -565,6 +567,17 @@ inline Scenario MakeScenario(const SynthOptions& o) {
           ov_start[q] = -1;
         }
       }
+    }
+  }
+  // Moments still going on when the series ends end with it.
+  const double t_end = (frames - 1) / o.fps;
+  for (Body& b : bodies) {
+    if (b.was_down) {
+      sc.truth.push_back(Truth("fall", {b.id}, b.fall_upright_t, b.fall_impact_t,
+                               std::min(t_end, b.fall_impact_t + 3.0)));
+    }
+    if (b.run_start[0] >= 0 && t_end - b.run_start[0] >= o.rules.sprint.min_duration_s) {
+      sc.truth.push_back(Truth("sprint", {b.id}, b.run_start[0], t_end, t_end));
     }
   }
   // Repetitions of the gym athlete (given by kinematics, passed through).

@@ -329,7 +329,7 @@ Track BuildTrack(const AthleteSeries& series, const AthleteKinematics* kin, cons
   Derivative(tr.cy, tr.dt, k, tr.vy);
   tr.speed.assign(n, kNaN);
   for (size_t i = 0; i < n; ++i) tr.speed[i] = std::hypot(tr.vx[i], tr.vy[i]);
-  Derivative(tr.speed, tr.dt, k, tr.accel);
+  Derivative(tr.speed, tr.dt, std::max(1, Samples(o.accel_window_s / 2, tr.fs)), tr.accel);
   return tr;
 }
 

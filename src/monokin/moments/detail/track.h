@@ -90,6 +90,9 @@ struct Interval {
   double from_s = 0, to_s = 0;
 };
 
+// The ground line under an athlete's feet (m, per sample): see detectors.cpp.
+std::vector<double> GroundLine(const Track& tr, double window_s, double tolerance);
+
 // Single-athlete detectors (detectors.cpp). Each appends to `out`.
 void DetectJumps(const Track& tr, const JumpRule& r, std::vector<KeyMoment>& out);
 void DetectSprints(const Track& tr, const SprintRule& r, std::vector<KeyMoment>& out);
