@@ -61,3 +61,4 @@ BENCHMARK(BM_AthleteKinematics)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
+BENCHMARK_MAIN();

@@ -15,6 +15,7 @@
 #include "monokin/core/config.h"
 #include "monokin/core/log.h"
 #include "monokin/core/version.h"
+#include "monokin/eval/mot_eval.h"
 #include "monokin/infer/run_files.h"
 #include "monokin/pipeline/engine.h"
 #include "monokin/pipeline/model_cards.h"
@@ -103,6 +104,25 @@ int RunAnalyze(const AnalyzeArgs& args) {
   return 0;
 }
 
+struct EvalMotArgs {
+  std::string gt, pred, seqmap, out, benchmark = "MOT17";
+};
+
+int RunEvalMot(const EvalMotArgs& a) {
+  eval::MotEvalOptions options;
+  options.seqmap_path = a.seqmap;
+  if (a.benchmark == "MOT15") options.preprocess.benchmark = eval::MotBenchmark::kMot15;
+  if (a.benchmark == "MOT20") options.preprocess.benchmark = eval::MotBenchmark::kMot20;
+  Result<eval::MotEvalReport> report = eval::RunMotEval(a.gt, a.pred, options);
+  if (!report.ok()) return Fail(report.status());
+  std::fputs(report->table.c_str(), stdout);
+  if (!a.out.empty()) {
+    Status s = eval::WriteMotEvalOutputs(*report, a.out);
+    if (!s.ok()) return Fail(s);
+  }
+  return 0;
+}
+
 int RunModels(const std::string& models_dir, const std::string& detector_model) {
   int found = 0;
   for (const pipeline::ModelCard& c : pipeline::ListModelCards(models_dir, detector_model)) {
@@ -165,6 +185,20 @@ int main(int argc, char** argv) {
   models->add_option("--models-dir", models_dir, "folder with the BlazePose files (default: search)");
   models->add_option("--detector-model", models_detector, "a YOLOX .onnx file to check");
 
+  EvalMotArgs ev;
+  CLI::App* eval_cmd = app.add_subcommand("eval", "score results against ground truth");
+  eval_cmd->require_subcommand(1);
+  CLI::App* eval_mot = eval_cmd->add_subcommand(
+      "mot", "MOTChallenge tracking metrics (HOTA, CLEAR, Identity), computed as TrackEval does");
+  eval_mot->add_option("--gt", ev.gt, "folder of sequences, each with gt/gt.txt (and seqinfo.ini)")
+      ->required();
+  eval_mot->add_option("--pred", ev.pred, "folder with one <sequence>.txt per sequence")->required();
+  eval_mot->add_option("--seqmap", ev.seqmap, "seqmap file naming the sequences to score");
+  eval_mot->add_option("--out", ev.out, "write detailed.csv and summary.json here");
+  eval_mot->add_option("--benchmark", ev.benchmark, "class rules: MOT17 (also MOT16), MOT20, MOT15")
+      ->check(CLI::IsMember({"MOT15", "MOT16", "MOT17", "MOT20"}))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -189,5 +223,6 @@ int main(int argc, char** argv) {
     return s.ok() ? 0 : Fail(s);
   }
   if (models->parsed()) return RunModels(models_dir, models_detector);
+  if (eval_mot->parsed()) return RunEvalMot(ev);
   return 0;
 }

@@ -17,54 +17,10 @@
 
 #include "monokin/core/status.h"
 #include "monokin/core/types.h"
+#include "monokin/track/byte_tracker_options.h"
 #include "monokin/track/tracker.h"
 
 namespace monokin::track {
-
-struct ByteTrackerOptions {
-  // Detection scores (0..1) split detections into the first association (>= high_score), the
-  // second one (low_score..high_score, only to keep existing tracks alive) and track births.
-  double high_score = 0.6;
-  double low_score = 0.1;
-  double new_track_score = 0.7;
-  // Lowest IoU for a match: first stage (high detections, every track), second stage (low
-  // detections, tracks seen last frame), unconfirmed tracks, and recovery by last observation.
-  double match_iou = 0.3;
-  double low_match_iou = 0.5;
-  double unconfirmed_match_iou = 0.3;
-  double recovery_match_iou = 0.5;
-  bool fuse_score = true;  // first-stage objective IoU x score (ByteTrack on MOT17)
-  // OC-SORT direction consistency: weight of the agreement between a track's direction of
-  // motion (over direction_delta_s) and the direction towards the candidate detection.
-  // Off by default: on MOT17 public detections (jittery boxes) it cost 0.9 HOTA and 1.6 IDF1.
-  double direction_weight = 0.0;
-  double direction_delta_s = 0.1;
-  // Buffered IoU for lost tracks: both boxes grow by this fraction of their size per second
-  // lost (at most lost_buffer_max), so a track whose prediction drifted can still match.
-  double lost_buffer_per_s = 0.0;
-  double lost_buffer_max = 0.5;
-  // Shift unmatched tracks by the median prediction error of the tracks matched in the first
-  // stage (camera pans and shakes seen through the people), when at least
-  // global_motion_min_tracks tracks agree.
-  bool global_motion = true;
-  int global_motion_min_tracks = 3;
-  double global_motion_significance = 3.0;  // in standard errors of the median
-  bool observation_recovery = true;  // OC-SORT OCR: match leftovers by their last observed box
-  bool observation_reupdate = true;  // OC-SORT ORU: re-run the filter along a virtual path
-  int confirm_hits = 2;              // consecutive matches before a track gets an id
-  double keep_lost_s = 2.0;          // how long an unmatched track may be recovered, seconds
-  // Also report confirmed tracks lost for at most this long, at their predicted box (causal
-  // gap filling; frames_since_seen > 0 tells them apart). 0 = only matched tracks.
-  double report_lost_s = 0.5;
-  bool report_detection_box = false;  // output the matched detection instead of the filter's box
-  double default_frame_rate = 30.0;   // used when frame timestamps do not increase
-  Status Validate() const;
-};
-
-// JSON object with the field names above; from_json leaves absent fields at their defaults
-// (call Validate() afterwards).
-void to_json(nlohmann::json& j, const ByteTrackerOptions& o);
-void from_json(const nlohmann::json& j, ByteTrackerOptions& o);
 
 Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options);
 

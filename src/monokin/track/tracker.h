@@ -12,20 +12,23 @@
 
 #include "monokin/core/status.h"
 #include "monokin/core/types.h"
+#include "monokin/track/byte_tracker_options.h"
 
 namespace monokin::track {
 
 struct TrackerOptions {
-  std::string backend = "sort";
+  std::string backend = "byte";  // "byte" (ByteTrack + OC-SORT + BoT-SORT ideas) | "sort"
+  // SORT's settings (backend "sort"):
   float match_iou = 0.3f;    // lowest box overlap that counts as the same person, 0..1
   float start_score = 0.5f;  // a new track needs a detection at least this confident
   int min_hits = 3;          // matched frames before a track is reported
   double keep_lost_s = 1.0;  // how long a track survives without a detection, seconds
+  ByteTrackerOptions byte;   // the "byte" tracker's settings (key "byte")
   // Every bad field, one per line ("track.match_iou must be ...; got 1.5").
   Status Validate() const;
 };
 void to_json(nlohmann::json& j, const TrackerOptions& o);
-// Keys: backend, match_iou, start_score, min_hits, keep_lost_s. Missing keys keep their current
+// Keys: backend, match_iou, start_score, min_hits, keep_lost_s, byte. Missing keys keep their current
 // value; unknown keys are rejected earlier, by MergeConfig.
 void from_json(const nlohmann::json& j, TrackerOptions& o);
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "monokin/track/byte_tracker.h"
 #include "monokin/track/sort_tracker.h"
 #include "monokin/track/tracker.h"
 
@@ -21,9 +22,11 @@ constexpr double kMaxKeepLostS = 3600;
 
 Status TrackerOptions::Validate() const {
   std::vector<std::string> errors;
-  if (backend != "sort") {
-    errors.push_back(fmt::format("track.backend must be \"sort\"; got \"{}\"", backend));
+  if (backend != "sort" && backend != "byte") {
+    errors.push_back(
+        fmt::format("track.backend must be \"byte\" or \"sort\"; got \"{}\"", backend));
   }
+  if (Status s = byte.Validate(); !s.ok()) errors.push_back(s.message());
   if (!(match_iou > 0.0f && match_iou <= 1.0f)) {
     errors.push_back(fmt::format(
         "track.match_iou must be above 0 and at most 1 (boxes must overlap to match); got {}",
@@ -49,7 +52,8 @@ void to_json(nlohmann::json& j, const TrackerOptions& o) {
                      {"match_iou", o.match_iou},
                      {"start_score", o.start_score},
                      {"min_hits", o.min_hits},
-                     {"keep_lost_s", o.keep_lost_s}};
+                     {"keep_lost_s", o.keep_lost_s},
+                     {"byte", o.byte}};
 }
 
 void from_json(const nlohmann::json& j, TrackerOptions& o) {
@@ -61,10 +65,12 @@ void from_json(const nlohmann::json& j, TrackerOptions& o) {
   read("start_score", o.start_score);
   read("min_hits", o.min_hits);
   read("keep_lost_s", o.keep_lost_s);
+  if (j.contains("byte")) from_json(j.at("byte"), o.byte);
 }
 
 Result<std::unique_ptr<Tracker>> MakeTracker(const TrackerOptions& options) {
   MK_RETURN_IF_ERROR(options.Validate());
+  if (options.backend == "byte") return MakeByteTracker(options.byte);
   return std::unique_ptr<Tracker>(std::make_unique<SortTracker>(options));
 }
 

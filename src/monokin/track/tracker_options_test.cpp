@@ -20,7 +20,7 @@ TEST(TrackerOptionsTest, ReportsEveryBadField) {
   o.keep_lost_s = -1;
   const Status s = o.Validate();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("track.backend must be \"sort\"; got \"deepsort\""));
+  EXPECT_THAT(s.message(), HasSubstr("track.backend must be \"byte\" or \"sort\"; got \"deepsort\""));
   EXPECT_THAT(s.message(), HasSubstr("track.match_iou must be above 0 and at most 1"));
   EXPECT_THAT(s.message(), HasSubstr("track.start_score must be between 0 and 1; got 1.5"));
   EXPECT_THAT(s.message(), HasSubstr("track.min_hits must be between 1 and 1000; got 0"));
@@ -44,10 +44,10 @@ TEST(TrackerOptionsTest, JsonRoundTripKeepsEveryField) {
   in.min_hits = 5;
   in.keep_lost_s = 2.5;
   const nlohmann::json j = in;
-  for (const char* key : {"backend", "match_iou", "start_score", "min_hits", "keep_lost_s"}) {
+  for (const char* key : {"backend", "match_iou", "start_score", "min_hits", "keep_lost_s", "byte"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  EXPECT_EQ(j.size(), 5u);
+  EXPECT_EQ(j.size(), 6u);
   const TrackerOptions out = j.get<TrackerOptions>();
   EXPECT_EQ(out.backend, in.backend);
   EXPECT_EQ(out.match_iou, in.match_iou);
@@ -63,15 +63,31 @@ TEST(TrackerOptionsTest, MissingJsonKeysKeepDefaults) {
   EXPECT_EQ(o.keep_lost_s, TrackerOptions{}.keep_lost_s);
 }
 
-TEST(TrackerOptionsTest, FactoryValidatesAndBuildsSort) {
+TEST(TrackerOptionsTest, FactoryValidatesAndBuildsEachBackend) {
   TrackerOptions bad;
   bad.min_hits = -3;
   auto t = MakeTracker(bad);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
-  auto sort = MakeTracker(TrackerOptions{});
+  auto byte = MakeTracker(TrackerOptions{});
+  ASSERT_TRUE(byte.ok());
+  EXPECT_EQ((*byte)->name(), "byte");
+  TrackerOptions sort_options;
+  sort_options.backend = "sort";
+  auto sort = MakeTracker(sort_options);
   ASSERT_TRUE(sort.ok());
   EXPECT_EQ((*sort)->name(), "sort");
+}
+
+TEST(TrackerOptionsTest, ByteSettingsRoundTripThroughJson) {
+  TrackerOptions o;
+  o.byte.keep_lost_s = 3.5;
+  const nlohmann::json j = o;
+  TrackerOptions back;
+  from_json(j, back);
+  EXPECT_EQ(back.byte.keep_lost_s, 3.5);
+  back.byte.low_score = 2;
+  EXPECT_EQ(back.Validate().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

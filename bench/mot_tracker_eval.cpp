@@ -22,7 +22,7 @@
 #include "monokin/eval/mot_data.h"
 #include "monokin/eval/mot_eval.h"
 #include "monokin/eval/mot_metrics.h"
-#include "monokin/eval/tools/tracker_run.h"
+#include "tracker_run.h"
 #include "monokin/track/byte_tracker.h"
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "monokin/eval/tools/tracker_run.h"
+#include "tracker_run.h"
 
 namespace monokin::eval {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "monokin/eval/tools/tracker_run.h"
+#include "tracker_run.h"
 
 #include <fmt/format.h>
 
