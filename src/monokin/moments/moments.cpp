@@ -141,10 +141,14 @@ std::vector<KeyMoment> MomentStream::Collect(std::span<const AthleteSeries> seri
       if (m.start_s < from + kLiveLookbackS) continue;
       if (m.end_s + LiveDelaySeconds(m.type, options_) > now_s) continue;
     }
-    const std::string key = Key(m);
-    auto it = last_end_.find(key);
-    if (it != last_end_.end() && m.start_s <= it->second) continue;
-    last_end_[key] = m.end_s;
+    // Once per moment: the same type and athletes over an overlapping time was reported already
+    // (a later window may shift a moment's edges by a sample).
+    std::vector<std::pair<double, double>>& done = emitted_[Key(m)];
+    const bool seen = std::any_of(done.begin(), done.end(), [&m](const auto& iv) {
+      return m.start_s < iv.second && m.end_s > iv.first;
+    });
+    if (seen) continue;
+    done.push_back({m.start_s, m.end_s});
     out.push_back(std::move(m));
   }
   return out;

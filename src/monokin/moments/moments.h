@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "monokin/core/moment.h"
@@ -55,7 +56,8 @@ class MomentStream {
                                  std::span<const AthleteKinematics> kinematics, double now_s,
                                  bool final);
   MomentsOptions options_;
-  std::map<std::string, double> last_end_;  // per type + athletes: end of the last emitted
+  // Per type + label + athletes: the [start, end] of every moment emitted.
+  std::map<std::string, std::vector<std::pair<double, double>>> emitted_;
 };
 
 namespace detail {

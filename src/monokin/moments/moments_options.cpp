@@ -85,6 +85,26 @@ void CheckRange(std::vector<std::string>& errors, const std::string& key, double
   }
 }
 
+// Removes from `user` every value equal to the same key in `defaults` (recursively).
+void DropDefaults(json& user, const json& defaults) {
+  for (auto it = user.begin(); it != user.end();) {
+    if (it.key() != "preset" && defaults.contains(it.key())) {
+      const json& d = defaults.at(it.key());
+      if (it.value().is_object() && d.is_object()) {
+        DropDefaults(it.value(), d);
+        if (it.value().empty()) {
+          it = user.erase(it);
+          continue;
+        }
+      } else if (it.value() == d) {
+        it = user.erase(it);
+        continue;
+      }
+    }
+    ++it;
+  }
+}
+
 }  // namespace
 
 Status MomentsOptions::Validate() const {
@@ -259,8 +279,15 @@ Result<MomentsOptions> MomentsOptionsFromConfig(const json& patch, std::string_v
   MK_ASSIGN_OR_RETURN(MomentsOptions o, MomentsPreset(preset));
   json base = o;
   if (patch.is_object()) {
+    // Check the keys and kinds against the defaults first (errors name the user's key)...
+    json checked = json{{"moments", json(MomentsOptions{})}};
+    MK_RETURN_IF_ERROR(MergeConfig(checked, json{{"moments", patch}}, source));
+    // ...then lay over the preset only what differs from the defaults, so that a config already
+    // merged onto the defaults (every key present) still gets the preset's values.
+    json user = patch;
+    if (preset != "default") DropDefaults(user, json(MomentsOptions{}));
     json wrapped_base = json{{"moments", base}};
-    MK_RETURN_IF_ERROR(MergeConfig(wrapped_base, json{{"moments", patch}}, source));
+    MK_RETURN_IF_ERROR(MergeConfig(wrapped_base, json{{"moments", user}}, source));
     base = wrapped_base["moments"];
   }
   MomentsOptions out;

@@ -122,6 +122,9 @@ Result<MomentsOptions> MomentsPreset(std::string_view name);
 // The options for a user's "moments" config object: the preset it names ("preset", default
 // "default"), then its other keys on top, then Validate(). kInvalidArgument naming the key for
 // unknown keys, wrong kinds and impossible values; `source` names the file or "--set".
+// `patch` may be the user's object alone or one already merged onto the defaults: with a preset
+// other than "default", keys equal to the default value do not override the preset (so a user
+// cannot force a preset's field back to exactly the default value; choose "default" then).
 Result<MomentsOptions> MomentsOptionsFromConfig(const nlohmann::json& patch,
                                                 std::string_view source);
 

@@ -90,8 +90,15 @@ std::vector<double> GroundLine(const Track& tr, double window_s, double toleranc
     a = (sy - b * sx) / c;
     return true;
   };
-  for (size_t c = 0;; c += static_cast<size_t>(step)) {
-    const size_t ci = std::min(c, n - 1);
+  // Knots on frames that are multiples of `step`, so that a live window and the whole series
+  // put them at the same instants (and give the same line).
+  const size_t first = static_cast<size_t>((step - tr.frames.front() % step) % step);
+  std::vector<size_t> centres = {0};
+  for (size_t c = first; c < n; c += static_cast<size_t>(step)) {
+    if (c > 0) centres.push_back(c);
+  }
+  if (centres.back() != n - 1) centres.push_back(n - 1);
+  for (const size_t ci : centres) {
     const size_t lo = ci >= static_cast<size_t>(w) ? ci - w : 0;
     const size_t hi = std::min(n - 1, ci + w);
     pts.clear();
@@ -110,7 +117,6 @@ std::vector<double> GroundLine(const Track& tr, double window_s, double toleranc
       knots_i.push_back(static_cast<double>(ci));
       knots_v.push_back(a);
     }
-    if (ci == n - 1) break;
   }
   if (knots_i.empty()) return g;
   size_t k = 0;
