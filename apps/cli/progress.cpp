@@ -32,8 +32,8 @@ void ProgressPrinter::Update(const pipeline::Progress& p) {
     if (p.frames_total > 0) {
       const double f = std::min(1.0, static_cast<double>(p.frames_done) / p.frames_total);
       const int full = static_cast<int>(f * kWidth);
-      bar = "[" + std::string(full, '#') + std::string(kWidth - full, '.') + "] " +
-            fmt::format("{:5.1f}% {}/{}", 100 * f, p.frames_done, p.frames_total);
+      bar = fmt::format("[{}{}] {:5.1f}% {}/{}", std::string(full, '#'),
+                        std::string(kWidth - full, '.'), 100 * f, p.frames_done, p.frames_total);
     } else {
       bar = fmt::format("{} frames", p.frames_done);
     }
