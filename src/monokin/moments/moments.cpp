@@ -98,8 +98,8 @@ Result<std::vector<KeyMoment>> DetectMoments(std::span<const AthleteSeries> seri
 
 double LiveDelaySeconds(std::string_view type, const MomentsOptions& o) {
   const double deriv = o.derivative_window_s / 2;  // look-ahead of one velocity fit
-  // Ground line: +-ground_window_s percentile evaluated every 0.25 s and interpolated.
-  const double jump = o.jump.ground_window_s + 0.25 + kSampleSlackS;
+  // Ground line: +-ground_window_s fits every kGroundStepS, interpolated.
+  const double jump = o.jump.ground_window_s + detail::kGroundStepS + kSampleSlackS;
   // A fall is known once the athlete has been down min_down_s; its start may lie
   // max_transition_s before the impact.
   const double fall_known = o.fall.max_transition_s + o.fall.min_down_s + 0.2 + kSampleSlackS;

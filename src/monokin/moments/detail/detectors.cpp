@@ -13,8 +13,6 @@ constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 // Refits of the ground line to the samples near or below the previous fit: the first drops the
 // flights (which lift the first fit), the second settles.
 constexpr int kGroundPasses = 2;
-// The ground line is evaluated every this many seconds and interpolated (it moves slowly).
-constexpr double kGroundStepS = 0.25;
 
 // How far the CoM's acceleration in flight may be from (0, -g), as a fraction of g: 2 standard
 // deviations of a parabola fit to 10 samples (0.33 s at 30 fps) of 2 cm noise.
@@ -196,7 +194,7 @@ void DetectJumps(const Track& tr, const JumpRule& r, std::vector<KeyMoment>& out
     m.values["foot_clearance_m"] = peak_clear;
     m.values["com_vertical_accel_mps2"] = acc_y;
     const size_t ib = std::min(static_cast<size_t>(std::ceil(landing)), n - 1);
-    m.values["distance_m"] = std::hypot(tr.cx[ib] - tr.cx[ia], ground[ib] - ground[ia]);
+    m.values["distance_m"] = Norm(tr.cx[ib] - tr.cx[ia], ground[ib] - ground[ia]);
     const double agree =
         1 - 0.5 * Clamp01(std::abs(h_flight - h_com) / std::max({h_flight, h_com, 0.05}));
     const size_t pad = static_cast<size_t>(Samples(0.2, tr.fs));
@@ -286,7 +284,7 @@ void DetectDirectionChanges(const Track& tr, const DirectionChangeRule& r,
   for (size_t i = h; i + h < n; ++i) {
     const double bx = tr.cx[i] - tr.cx[i - h], by = tr.cy[i] - tr.cy[i - h];
     const double ax = tr.cx[i + h] - tr.cx[i], ay = tr.cy[i + h] - tr.cy[i];
-    const double nb = std::hypot(bx, by), na = std::hypot(ax, ay);
+    const double nb = Norm(bx, by), na = Norm(ax, ay);
     if (!(nb >= min_disp) || !(na >= min_disp)) continue;
     const double c = (bx * ax + by * ay) / (nb * na);
     turn[i] = std::acos(std::clamp(c, -1.0, 1.0)) * kRadToDeg;
@@ -338,9 +336,8 @@ void DetectDirectionChanges(const Track& tr, const DirectionChangeRule& r,
     for (size_t i = static_cast<size_t>(s); i <= static_cast<size_t>(std::ceil(e)); ++i) {
       if (std::isfinite(tr.speed[i]) && !(tr.speed[i] >= vmin)) vmin = tr.speed[i];
     }
-    m.values["entry_speed_mps"] =
-        std::hypot(tr.cx[p] - tr.cx[a], tr.cy[p] - tr.cy[a]) / (h * tr.dt);
-    m.values["exit_speed_mps"] = std::hypot(tr.cx[b] - tr.cx[p], tr.cy[b] - tr.cy[p]) / (h * tr.dt);
+    m.values["entry_speed_mps"] = Norm(tr.cx[p] - tr.cx[a], tr.cy[p] - tr.cy[a]) / (h * tr.dt);
+    m.values["exit_speed_mps"] = Norm(tr.cx[b] - tr.cx[p], tr.cy[b] - tr.cy[p]) / (h * tr.dt);
     m.values["min_speed_mps"] = vmin;
     m.values["duration_s"] = (e - s) * tr.dt;
     const double margin = Clamp01(0.5 + (turn[p] - r.min_angle_deg) / 30);
@@ -353,7 +350,7 @@ void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>&
   const size_t n = tr.size();
   if (n < 3) return;
   const int refractory = Samples(r.refractory_s, tr.fs, 0);
-  std::vector<double> rx(n), ry(n), vx, vy, ax, ay, rel(n), abs_speed(n);
+  std::vector<double> rx(n), ry(n), vx, vy, rel(n);
   for (int d = 0; d < kNumDistal; ++d) {
     const bool foot = d == kLeftFoot || d == kRightFoot;
     if ((foot && !r.feet) || (!foot && !r.hands)) continue;
@@ -365,12 +362,7 @@ void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>&
     // Central differences: a strike's speed peak lasts ~0.1 s, a wider fit would flatten it.
     Derivative(rx, tr.dt, 1, vx);
     Derivative(ry, tr.dt, 1, vy);
-    Derivative(tr.dx[d], tr.dt, 1, ax);
-    Derivative(tr.dy[d], tr.dt, 1, ay);
-    for (size_t i = 0; i < n; ++i) {
-      rel[i] = std::hypot(vx[i], vy[i]);
-      abs_speed[i] = std::hypot(ax[i], ay[i]);
-    }
+    for (size_t i = 0; i < n; ++i) rel[i] = Norm(vx[i], vy[i]);
     std::vector<std::uint8_t> mask(n, 0);
     for (size_t i = 0; i < n; ++i) mask[i] = rel[i] >= thr ? 1 : 0;
     const size_t first = out.size();
@@ -396,7 +388,11 @@ void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>&
       KeyMoment m = MakeMoment(tr, "strike", s, static_cast<double>(p), e);
       m.label = kDistalNames[d];
       m.values["peak_speed_mps"] = rel[p];
-      m.values["peak_abs_speed_mps"] = abs_speed[p];
+      if (p > 0 && p + 1 < n) {  // absolute speed of the limb (central difference)
+        m.values["peak_abs_speed_mps"] =
+            Norm(tr.dx[d][p + 1] - tr.dx[d][p - 1], tr.dy[d][p + 1] - tr.dy[d][p - 1]) /
+            (2 * tr.dt);
+      }
       if (tr.kin != nullptr) {  // the joint that drives the segment, if kinematics has it
         const char* side = (d == kLeftHand || d == kLeftFoot) ? "left" : "right";
         const std::string name =

@@ -5,6 +5,7 @@
 // with the mean scale of the two athletes (both stand at about the same depth when close).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "monokin/moments/detail/track.h"
 
@@ -52,15 +53,25 @@ void DetectPair(const Track& a, const Track& b, const MomentsOptions& o, PairBuf
     const BoxPx& ba = a.box[oa + i];
     const BoxPx& bb = b.box[ob + i];
     if (ba.h <= 0 || bb.h <= 0) continue;
-    buf.dist[i] = s * std::hypot(ba.cx() - bb.cx(), (ba.y + ba.h) - (bb.y + bb.h));
+    buf.dist[i] = s * Norm(ba.cx() - bb.cx(), (ba.y + ba.h) - (bb.y + bb.h));
     buf.overlap[i] = Overlap(ba, bb);
   }
+  // Most pairs never come close: no converging (which must end within max_end_distance_m) and
+  // no contact (boxes must overlap) is possible then, and the rest can be skipped.
+  double min_dist = std::numeric_limits<double>::infinity(), max_overlap = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::isfinite(buf.dist[i])) min_dist = std::min(min_dist, buf.dist[i]);
+    max_overlap = std::max(max_overlap, buf.overlap[i]);
+  }
+  const bool may_converge = o.converging.enabled && min_dist <= o.converging.max_end_distance_m;
+  const bool may_touch = o.contact.enabled && max_overlap >= o.contact.min_overlap;
+  if (!may_converge && !may_touch) return;
   FillGaps(buf.dist, Samples(o.max_gap_s, a.fs, 0));
   const int k = std::max(1, Samples(o.derivative_window_s / 2, a.fs));
   Derivative(buf.dist, a.dt, k, buf.closing);
   for (double& c : buf.closing) c = -c;
 
-  if (o.converging.enabled) {
+  if (may_converge) {
     const ConvergingRule& r = o.converging;
     buf.mask.assign(n, 0);
     for (size_t i = 0; i < n; ++i) buf.mask[i] = buf.closing[i] >= r.min_closing_speed_mps;
@@ -93,7 +104,7 @@ void DetectPair(const Track& a, const Track& b, const MomentsOptions& o, PairBuf
       out.push_back(std::move(m));
     }
   }
-  if (o.contact.enabled) {
+  if (may_touch) {
     const ContactRule& r = o.contact;
     buf.mask.assign(n, 0);
     for (size_t i = 0; i < n; ++i) buf.mask[i] = buf.overlap[i] >= r.min_overlap;

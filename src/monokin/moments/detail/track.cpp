@@ -201,8 +201,11 @@ Track BuildTrack(const AthleteSeries& series, const AthleteKinematics* kin, cons
   int image_h = 0;
   std::vector<double> box_h;
   if (n > 0) {
-    for (const AthleteSample& s : series.samples) {
-      if (s.frame.index < tr.frames.front() || s.frame.index > tr.frames.back()) continue;
+    auto it =
+        std::lower_bound(series.samples.begin(), series.samples.end(), tr.frames.front(),
+                         [](const AthleteSample& s, FrameIndex f) { return s.frame.index < f; });
+    for (; it != series.samples.end() && it->frame.index <= tr.frames.back(); ++it) {
+      const AthleteSample& s = *it;
       tr.box[static_cast<size_t>(s.frame.index - tr.frames.front())] = s.box;
       image_h = std::max(image_h, s.frame.height_px);
       if (s.box.h > 0) box_h.push_back(s.box.h);
@@ -328,7 +331,7 @@ Track BuildTrack(const AthleteSeries& series, const AthleteKinematics* kin, cons
   Derivative(tr.cx, tr.dt, k, tr.vx);
   Derivative(tr.cy, tr.dt, k, tr.vy);
   tr.speed.assign(n, kNaN);
-  for (size_t i = 0; i < n; ++i) tr.speed[i] = std::hypot(tr.vx[i], tr.vy[i]);
+  for (size_t i = 0; i < n; ++i) tr.speed[i] = Norm(tr.vx[i], tr.vy[i]);
   Derivative(tr.speed, tr.dt, std::max(1, Samples(o.accel_window_s / 2, tr.fs)), tr.accel);
   return tr;
 }

@@ -21,6 +21,9 @@ inline constexpr double kGravity = 9.81;  // m/s^2
 // A fall moment ends when the athlete is up again or this long after the impact, so that live
 // mode reports it with a bounded delay (value still_down = 1 then).
 inline constexpr double kFallMaxDownS = 3.0;
+// The ground line under the feet is fitted every this many seconds and interpolated (it moves
+// slowly; a curved drift of 0.1 m/s^2 bends away from the chord by 0.3 cm over 0.5 s).
+inline constexpr double kGroundStepS = 0.5;
 
 enum Distal { kLeftHand = 0, kRightHand, kLeftFoot, kRightFoot, kNumDistal };
 inline constexpr std::array<const char*, kNumDistal> kDistalNames = {"left_hand", "right_hand",
@@ -76,6 +79,10 @@ double Crossing(const std::vector<double>& x, size_t i, size_t j, double level);
 
 // Fraction of finite samples of x in [a, b].
 double Coverage(const std::vector<double>& x, size_t a, size_t b);
+
+// |(x, y)|. std::hypot guards against overflow we cannot have here and is several times slower
+// (it dominated the group and strike detectors).
+inline double Norm(double x, double y) { return std::sqrt(x * x + y * y); }
 
 // Samples for a duration (at least `at_least`).
 int Samples(double seconds, double fs, int at_least = 1);
