@@ -120,7 +120,9 @@ double LiveDelaySeconds(std::string_view type, const MomentsOptions& o) {
   if (type == "fall") return 0.2 + kSampleSlackS;  // the end is the getting-up or impact + 3 s
   if (type == "repetition") return 0;
   if (type == "converging") return 0.2 + 0.5 + deriv + kSampleSlackS;  // merge, closest approach
-  if (type == "contact") return o.contact.min_gap_s + kSampleSlackS;
+  if (type == "contact") {  // merge gap; the velocity after the meeting (may follow a short one)
+    return std::max(o.contact.min_gap_s, o.contact.closing_window_s + deriv) + kSampleSlackS;
+  }
   return -1;
 }
 

@@ -60,6 +60,10 @@ void VisitRule(R& r, F&& f) {
     f("min_closing_speed_mps", r.min_closing_speed_mps);
     f("closing_window_s", r.closing_window_s);
     f("min_gap_s", r.min_gap_s);
+    f("min_velocity_change", r.min_velocity_change);
+    f("min_height_ratio", r.min_height_ratio);
+    f("max_iou", r.max_iou);
+    f("max_depth_gap", r.max_depth_gap);
   }
 }
 
@@ -165,6 +169,10 @@ Status MomentsOptions::Validate() const {
   non_negative("contact.min_closing_speed_mps", contact.min_closing_speed_mps, 30);
   positive("contact.closing_window_s", contact.closing_window_s, 10);
   non_negative("contact.min_gap_s", contact.min_gap_s, 10);
+  positive("contact.max_depth_gap", contact.max_depth_gap, 10);
+  CheckRange(errors, "contact.min_height_ratio", contact.min_height_ratio, 0, 1, "a fraction");
+  CheckRange(errors, "contact.max_iou", contact.max_iou, 1e-6, 1, "a fraction");
+  non_negative("contact.min_velocity_change", contact.min_velocity_change, 10);
   if (errors.empty()) return OkStatus();
   std::string msg;
   for (const std::string& e : errors) msg += (msg.empty() ? "" : "; ") + e;

@@ -82,9 +82,21 @@ struct ConvergingRule {
 struct ContactRule {
   bool enabled = true;
   double min_overlap = 0.1;            // box intersection / smaller box area
-  double min_closing_speed_mps = 2.0;  // peak closing speed just before the boxes meet
+  double min_closing_speed_mps = 3.0;  // peak closing speed just before the boxes meet: above
+                                       // two people walking into each other (2 x 1.4 m/s)
   double closing_window_s = 0.5;       // how far before the contact the closing speed is looked at
   double min_gap_s = 0.5;              // overlaps closer in time than this are one contact
+  double min_velocity_change = 0.5;    // |v_rel after - v_rel before| / |v_rel before|, with the
+                                       // relative velocity of the two ground points taken
+                                       // closing_window_s before and after the boxes meet: bodies
+                                       // that touch exchange momentum, people passing do not
+  double min_height_ratio = 0.75;      // smaller / larger box height when they meet: at the same
+                                       // depth two standing athletes look the same size (a box
+                                       // twice as tall is a merged detection of an occlusion)
+  double max_iou = 0.8;  // at most overlap: two tracks on one person (duplicates) are not a contact
+  double max_depth_gap = 0.2;  // box bottoms (ground points) at most this far apart vertically,
+                               // as a fraction of the mean box height: people passing at
+                               // different depths overlap on the image without touching
 };
 
 struct MomentsOptions {

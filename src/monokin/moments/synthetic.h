@@ -94,6 +94,7 @@ struct Body {
   int limb = -1;                             // limb in a strike (0..3: LH, RH, LF, RF)
   double psi = 0;                            // its angle from hanging straight down, rad
   double v_entry = 0;                        // speed when a fall began
+  bool wander = true;                        // gentle heading drift while cruising
   std::vector<Segment> program;
   size_t seg = 0;
   double tau = 0;  // time in the current segment
@@ -190,7 +191,7 @@ inline void Step(Body& b, double t, double dt, const MomentsOptions& r,
   b.limb = -1;
   switch (s.kind) {
     case Seg::kCruise:
-      if (b.v < 0.05) omega = 0;
+      if (b.v < 0.05 || !b.wander) omega = 0;
       break;
     case Seg::kFlip:
       omega = 0;
@@ -404,18 +405,29 @@ inline std::vector<Segment> SingleProgram(std::mt19937& rng, double duration_s) 
   return p;
 }
 
-// Two athletes 8 m apart walk towards each other at 1.8 m/s, pass, slow down, turn round.
+// Two athletes 12.95 m apart walk towards each other at 1.8 m/s, then either stop 0.35 m apart
+// (a contact: both brake in 0.5 s), wait and walk back, or pass each other and walk on; after
+// each encounter they are 12.95 m apart again, facing each other.
+inline constexpr double kPairStart = 12.95;
 inline std::vector<Segment> PairProgram(double duration_s) {
   std::vector<Segment> p;
-  const double cruise = 3.5 / 3.6 + 1.0;
   double total = 0;
   p.push_back({Seg::kCruise, 1});
-  while (total < duration_s) {
-    const std::vector<Segment> b = {{Seg::kRamp, 2.5, 1.8},
-                                    {Seg::kCruise, cruise},
-                                    {Seg::kRamp, 2.5, -1.8},
-                                    {Seg::kCruise, 2},
-                                    {Seg::kFlip, 0.001}};
+  for (int cycle = 0; total < duration_s; ++cycle) {
+    std::vector<Segment> b;
+    if (cycle % 2 == 0) {  // meet and stop: braking covers 0.9 m, they stop 0.35 m apart
+      b = {{Seg::kRamp, 2.5, 1.8},  {Seg::kCruise, (kPairStart - 4.5 - 1.25) / 3.6},
+           {Seg::kRamp, 0.5, -1.8}, {Seg::kCruise, 1.5},
+           {Seg::kFlip, 0.001},     {Seg::kRamp, 2.5, 1.8},
+           {Seg::kCruise, 1},       {Seg::kRamp, 2.5, -1.8},
+           {Seg::kCruise, 1.5},     {Seg::kFlip, 0.001}};
+    } else {  // pass each other and walk on to the mirror position
+      b = {{Seg::kRamp, 2.5, 1.8},
+           {Seg::kCruise, (2 * kPairStart - 9) / 3.6},
+           {Seg::kRamp, 2.5, -1.8},
+           {Seg::kCruise, 1.5},
+           {Seg::kFlip, 0.001}};
+    }
     for (const Segment& s : b) total += s.dur;
     p.insert(p.end(), b.begin(), b.end());
   }
@@ -465,9 +477,10 @@ inline Scenario MakeScenario(const SynthOptions& o) {
     a.gy = b.gy = -20.0 - 10.0 * i;
     b.gy += 0.3;  // not quite the same depth
     a.gx = 0;
-    b.gx = 8;
+    b.gx = kPairStart;
     b.heading = kPi;
     a.program = b.program = PairProgram(o.duration_s);
+    a.wander = b.wander = false;  // they walk the same line, back and forth
     pairs.push_back({bodies.size(), bodies.size() + 1});
     bodies.push_back(std::move(a));
     bodies.push_back(std::move(b));
@@ -490,7 +503,10 @@ inline Scenario MakeScenario(const SynthOptions& o) {
       pair_min(pairs.size(), 1e9), pair_prev_d(pairs.size(), -1), contact_closing(pairs.size(), 0);
   std::vector<std::vector<double>> closing_hist(pairs.size());
   std::vector<double> ov_start(pairs.size(), -1), ov_peak(pairs.size(), -1),
-      ov_max(pairs.size(), 0), ov_close(pairs.size(), 0);
+      ov_max(pairs.size(), 0), ov_close(pairs.size(), 0), ov_end(pairs.size(), -1),
+      v_change(pairs.size(), -1);
+  std::vector<std::array<double, 2>> v_before(pairs.size());
+  std::vector<std::vector<std::array<double, 2>>> vrel_hist(pairs.size());
   for (int f = 0; f < frames; ++f) {
     for (int k = 0; k < kFine; ++k) {
       const double t = f / o.fps + k * dt;
@@ -549,22 +565,40 @@ inline Scenario MakeScenario(const SynthOptions& o) {
         }
         // contact, from the true boxes
         const BoxPx ba = PoseOf(a).box, bb = PoseOf(b).box;
-        const double ov = Overlap(ba, bb);
-        if (ov >= o.rules.contact.min_overlap) {
-          if (ov_start[q] < 0) {
-            ov_start[q] = t;
-            ov_max[q] = 0;
-            ov_close[q] = *std::max_element(hist.begin(), hist.end());
-          }
-          if (ov > ov_max[q]) {
+        // Contact needs the boxes at about the same depth (README: contact.max_depth_gap).
+        const double depth_gap = std::abs((ba.y + ba.h) - (bb.y + bb.h));
+        const bool same_depth = depth_gap <= o.rules.contact.max_depth_gap * 0.5 * (ba.h + bb.h);
+        const double ov = same_depth ? Overlap(ba, bb) : 0;
+        // Relative velocity of the ground points, kept for closing_window_s.
+        const std::array<double, 2> vrel = {a.v * std::cos(a.heading) - b.v * std::cos(b.heading),
+                                            a.v * std::sin(a.heading) - b.v * std::sin(b.heading)};
+        auto& vh = vrel_hist[q];
+        vh.push_back(vrel);
+        if (vh.size() > keep + 1) vh.erase(vh.begin());
+        if (ov >= o.rules.contact.min_overlap && ov_start[q] < 0 && ov_end[q] < 0) {
+          ov_start[q] = t;
+          ov_max[q] = 0;
+          ov_close[q] = *std::max_element(hist.begin(), hist.end());
+          v_before[q] = vh.front();  // closing_window_s ago
+        }
+        if (ov_start[q] >= 0) {
+          if (ov >= o.rules.contact.min_overlap && ov_end[q] < 0 && ov > ov_max[q]) {
             ov_max[q] = ov;
             ov_peak[q] = t;
           }
-        } else if (ov_start[q] >= 0) {
-          if (ov_close[q] >= o.rules.contact.min_closing_speed_mps) {
-            sc.truth.push_back(Truth("contact", ids, ov_start[q], ov_peak[q], t));
+          if (ov < o.rules.contact.min_overlap && ov_end[q] < 0) ov_end[q] = t;
+          if (t >= ov_start[q] + o.rules.contact.closing_window_s && v_change[q] < 0) {
+            const auto& u = v_before[q];
+            v_change[q] =
+                std::hypot(vrel[0] - u[0], vrel[1] - u[1]) / std::max(std::hypot(u[0], u[1]), 0.1);
           }
-          ov_start[q] = -1;
+          if (ov_end[q] >= 0 && v_change[q] >= 0) {
+            if (ov_close[q] >= o.rules.contact.min_closing_speed_mps &&
+                v_change[q] >= o.rules.contact.min_velocity_change) {
+              sc.truth.push_back(Truth("contact", ids, ov_start[q], ov_peak[q], ov_end[q]));
+            }
+            ov_start[q] = ov_end[q] = v_change[q] = -1;
+          }
         }
       }
     }
