@@ -51,6 +51,7 @@ void VisitRule(R& r, F&& f) {
     f("max_transition_s", r.max_transition_s);
   } else if constexpr (std::is_same_v<T, RepetitionRule>) {
     f("min_range", r.min_range);
+    f("min_periodicity", r.min_periodicity);
   } else if constexpr (std::is_same_v<T, ConvergingRule>) {
     f("min_closing_speed_mps", r.min_closing_speed_mps);
     f("min_duration_s", r.min_duration_s);
@@ -162,6 +163,8 @@ Status MomentsOptions::Validate() const {
   non_negative("fall.min_down_s", fall.min_down_s, 60);
   positive("fall.max_transition_s", fall.max_transition_s, 10);
   non_negative("repetition.min_range", repetition.min_range, 1e6);
+  CheckRange(errors, "repetition.min_periodicity", repetition.min_periodicity, -1, 1,
+             "an autocorrelation");
   positive("converging.min_closing_speed_mps", converging.min_closing_speed_mps, 30);
   non_negative("converging.min_duration_s", converging.min_duration_s, 60);
   positive("converging.max_end_distance_m", converging.max_end_distance_m, 100);

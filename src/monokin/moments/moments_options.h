@@ -69,7 +69,10 @@ struct FallRule {
 
 struct RepetitionRule {
   bool enabled = true;
-  double min_range = 0;  // smallest range of motion kept, in the counted signal's unit
+  double min_range = 20;         // smallest range of motion kept, in the counted signal's unit
+                                 // (degrees for joint angles: keypoint jitter makes ~10)
+  double min_periodicity = 0.5;  // the movement's autocorrelation at its period (kinematics'
+                                 // RepetitionSummary::periodicity): exercise sets repeat
 };
 
 struct ConvergingRule {

@@ -472,6 +472,7 @@ void DetectFalls(const Track& tr, const FallRule& r, std::vector<KeyMoment>& out
 void DetectRepetitions(const Track& tr, const RepetitionRule& r, std::vector<KeyMoment>& out) {
   if (tr.kin == nullptr || tr.size() == 0) return;
   const RepetitionSummary& s = tr.kin->repetitions;
+  if (s.periodicity < r.min_periodicity) return;  // not a repeated movement
   // The unit of the counted signal ends its name ("angle_knee_left_deg" -> "deg").
   std::string unit;
   if (const KinematicSignal* sig = tr.kin->Find(s.signal)) unit = sig->unit;
