@@ -469,7 +469,6 @@ inline Scenario MakeScenario(const SynthOptions& o) {
     b.program = SingleProgram(rng, o.duration_s);
     bodies.push_back(std::move(b));
   }
-  std::vector<std::pair<size_t, size_t>> pairs;
   for (int i = 0; i < o.pairs; ++i) {
     Body a, b;
     a.id = next_id++;
@@ -481,7 +480,6 @@ inline Scenario MakeScenario(const SynthOptions& o) {
     b.heading = kPi;
     a.program = b.program = PairProgram(o.duration_s);
     a.wander = b.wander = false;  // they walk the same line, back and forth
-    pairs.push_back({bodies.size(), bodies.size() + 1});
     bodies.push_back(std::move(a));
     bodies.push_back(std::move(b));
   }
@@ -489,7 +487,7 @@ inline Scenario MakeScenario(const SynthOptions& o) {
   if (o.gym) {
     Body g;
     g.id = next_id++;
-    g.gy = 50;
+    g.gy = -100;  // away from every lane
     g.program = {{Seg::kCruise, 1e9}};
     bodies.push_back(std::move(g));
   }
@@ -499,14 +497,29 @@ inline Scenario MakeScenario(const SynthOptions& o) {
 
   Scenario sc;
   std::vector<std::vector<Pose>> poses(nb, std::vector<Pose>(static_cast<size_t>(frames)));
-  std::vector<double> pair_start(pairs.size() * 2, -1), pair_peak(pairs.size(), -1),
-      pair_min(pairs.size(), 1e9), pair_prev_d(pairs.size(), -1), contact_closing(pairs.size(), 0);
-  std::vector<std::vector<double>> closing_hist(pairs.size());
-  std::vector<double> ov_start(pairs.size(), -1), ov_peak(pairs.size(), -1),
-      ov_max(pairs.size(), 0), ov_close(pairs.size(), 0), ov_end(pairs.size(), -1),
-      v_change(pairs.size(), -1);
-  std::vector<std::array<double, 2>> v_before(pairs.size());
-  std::vector<std::vector<std::array<double, 2>>> vrel_hist(pairs.size());
+  // Group truth over every pair of athletes (chance meetings of singles count too).
+  struct PairTruth {
+    size_t a = 0, b = 0;
+    double prev_d = -1, run_start = -1, run_end = -1, min_d = 1e9, min_t = -1;
+    double ov_start = -1, ov_end = -1, ov_peak = -1, ov_max = 0, ov_close = 0, v_change = -1;
+    std::array<double, 2> v_before{};
+    std::vector<double> closing;              // ring buffer over closing_window_s
+    std::vector<std::array<double, 2>> vrel;  // ring buffer, one longer
+  };
+  const size_t keep = static_cast<size_t>(o.rules.contact.closing_window_s / dt);
+  std::vector<PairTruth> pair_truth;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    for (size_t j = i + 1; j < bodies.size(); ++j) {
+      PairTruth pt;
+      pt.a = i;
+      pt.b = j;
+      pt.closing.assign(keep, 0);
+      pt.vrel.assign(keep + 1, {0, 0});
+      pair_truth.push_back(std::move(pt));
+    }
+  }
+  size_t ring = 0;  // fine steps so far
+  std::vector<BoxPx> fine_box(bodies.size());
   for (int f = 0; f < frames; ++f) {
     for (int k = 0; k < kFine; ++k) {
       const double t = f / o.fps + k * dt;
@@ -528,79 +541,76 @@ inline Scenario MakeScenario(const SynthOptions& o) {
           }
         }
       }
-      // Group truth on the fine grid.
-      for (size_t q = 0; q < pairs.size(); ++q) {
-        const Body& a = bodies[pairs[q].first];
-        const Body& b = bodies[pairs[q].second];
-        const double d = std::hypot(a.gx - b.gx, a.gy - b.gy);
-        const double closing = pair_prev_d[q] < 0 ? 0 : (pair_prev_d[q] - d) / dt;
-        pair_prev_d[q] = d;
-        auto& hist = closing_hist[q];
-        hist.push_back(closing);
-        const size_t keep = static_cast<size_t>(o.rules.contact.closing_window_s / dt);
-        if (hist.size() > keep) hist.erase(hist.begin());
-        const std::vector<TrackId> ids = {std::min(a.id, b.id), std::max(a.id, b.id)};
-        // converging
-        const ConvergingRule& cr = o.rules.converging;
-        if (closing >= cr.min_closing_speed_mps && pair_start[2 * q] < 0) {
-          pair_start[2 * q] = t;
-          pair_min[q] = 1e9;
-        }
-        if (pair_start[2 * q] >= 0) {
-          if (d < pair_min[q]) {
-            pair_min[q] = d;
-            pair_peak[q] = t;
-          }
-          if (closing < cr.min_closing_speed_mps && pair_start[2 * q + 1] < 0) {
-            pair_start[2 * q + 1] = t;  // end of the closing run
-          }
-          if (pair_start[2 * q + 1] >= 0 && closing <= 0) {
-            if (pair_start[2 * q + 1] - pair_start[2 * q] >= cr.min_duration_s &&
-                pair_min[q] <= cr.max_end_distance_m) {
-              sc.truth.push_back(
-                  Truth("converging", ids, pair_start[2 * q], pair_peak[q], pair_start[2 * q + 1]));
-            }
-            pair_start[2 * q] = pair_start[2 * q + 1] = -1;
-          }
-        }
-        // contact, from the true boxes
-        const BoxPx ba = PoseOf(a).box, bb = PoseOf(b).box;
-        // Contact needs the boxes at about the same depth (README: contact.max_depth_gap).
-        const double depth_gap = std::abs((ba.y + ba.h) - (bb.y + bb.h));
-        const bool same_depth = depth_gap <= o.rules.contact.max_depth_gap * 0.5 * (ba.h + bb.h);
-        const double ov = same_depth ? Overlap(ba, bb) : 0;
-        // Relative velocity of the ground points, kept for closing_window_s.
+      // Group truth on the fine grid, from the true boxes (README: the distance between two
+      // athletes is that of their box bottom centres).
+      for (size_t i = 0; i < nb; ++i) fine_box[i] = PoseOf(bodies[i]).box;
+      for (PairTruth& q : pair_truth) {
+        const Body& a = bodies[q.a];
+        const Body& b = bodies[q.b];
+        const BoxPx& ba = fine_box[q.a];
+        const BoxPx& bb = fine_box[q.b];
+        const double d = kMPerPx * std::hypot(ba.cx() - bb.cx(), (ba.y + ba.h) - (bb.y + bb.h));
+        const double closing = q.prev_d < 0 ? 0 : (q.prev_d - d) / dt;
+        q.prev_d = d;
+        q.closing[ring % keep] = closing;
         const std::array<double, 2> vrel = {a.v * std::cos(a.heading) - b.v * std::cos(b.heading),
                                             a.v * std::sin(a.heading) - b.v * std::sin(b.heading)};
-        auto& vh = vrel_hist[q];
-        vh.push_back(vrel);
-        if (vh.size() > keep + 1) vh.erase(vh.begin());
-        if (ov >= o.rules.contact.min_overlap && ov_start[q] < 0 && ov_end[q] < 0) {
-          ov_start[q] = t;
-          ov_max[q] = 0;
-          ov_close[q] = *std::max_element(hist.begin(), hist.end());
-          v_before[q] = vh.front();  // closing_window_s ago
+        q.vrel[ring % (keep + 1)] = vrel;
+        const std::vector<TrackId> ids = {std::min(a.id, b.id), std::max(a.id, b.id)};
+        // Converging: closing run, then the closest approach (while the distance still falls).
+        const ConvergingRule& cr = o.rules.converging;
+        if (closing >= cr.min_closing_speed_mps && q.run_start < 0) {
+          q.run_start = t;
+          q.min_d = 1e9;
         }
-        if (ov_start[q] >= 0) {
-          if (ov >= o.rules.contact.min_overlap && ov_end[q] < 0 && ov > ov_max[q]) {
-            ov_max[q] = ov;
-            ov_peak[q] = t;
+        if (q.run_start >= 0) {
+          if (d < q.min_d) {
+            q.min_d = d;
+            q.min_t = t;
           }
-          if (ov < o.rules.contact.min_overlap && ov_end[q] < 0) ov_end[q] = t;
-          if (t >= ov_start[q] + o.rules.contact.closing_window_s && v_change[q] < 0) {
-            const auto& u = v_before[q];
-            v_change[q] =
+          if (closing < cr.min_closing_speed_mps && q.run_end < 0) q.run_end = t;
+          if (q.run_end >= 0 && closing <= 0) {
+            if (q.run_end - q.run_start >= cr.min_duration_s && q.min_d <= cr.max_end_distance_m) {
+              sc.truth.push_back(Truth("converging", ids, q.run_start, q.min_t, q.run_end));
+            }
+            q.run_start = q.run_end = -1;
+          }
+        }
+        // Contact, from the true boxes (only near: they cannot overlap beyond a few metres).
+        double ov = 0;
+        if (d < 3) {
+          // Same depth, similar size, not one body (README: contact rules).
+          const double depth_gap = std::abs((ba.y + ba.h) - (bb.y + bb.h));
+          const bool same_depth = depth_gap <= o.rules.contact.max_depth_gap * 0.5 * (ba.h + bb.h);
+          ov = same_depth ? Overlap(ba, bb) : 0;
+        }
+        if (ov >= o.rules.contact.min_overlap && q.ov_start < 0 && q.ov_end < 0) {
+          q.ov_start = t;
+          q.ov_max = 0;
+          q.ov_close = *std::max_element(q.closing.begin(), q.closing.end());
+          q.v_before = q.vrel[(ring + 1) % (keep + 1)];  // closing_window_s ago
+        }
+        if (q.ov_start >= 0) {
+          if (ov >= o.rules.contact.min_overlap && q.ov_end < 0 && ov > q.ov_max) {
+            q.ov_max = ov;
+            q.ov_peak = t;
+          }
+          if (ov < o.rules.contact.min_overlap && q.ov_end < 0) q.ov_end = t;
+          if (t >= q.ov_start + o.rules.contact.closing_window_s && q.v_change < 0) {
+            const auto& u = q.v_before;
+            q.v_change =
                 std::hypot(vrel[0] - u[0], vrel[1] - u[1]) / std::max(std::hypot(u[0], u[1]), 0.1);
           }
-          if (ov_end[q] >= 0 && v_change[q] >= 0) {
-            if (ov_close[q] >= o.rules.contact.min_closing_speed_mps &&
-                v_change[q] >= o.rules.contact.min_velocity_change) {
-              sc.truth.push_back(Truth("contact", ids, ov_start[q], ov_peak[q], ov_end[q]));
+          if (q.ov_end >= 0 && q.v_change >= 0) {
+            if (q.ov_close >= o.rules.contact.min_closing_speed_mps &&
+                q.v_change >= o.rules.contact.min_velocity_change) {
+              sc.truth.push_back(Truth("contact", ids, q.ov_start, q.ov_peak, q.ov_end));
             }
-            ov_start[q] = ov_end[q] = v_change[q] = -1;
+            q.ov_start = q.ov_end = q.v_change = -1;
           }
         }
       }
+      ++ring;
     }
   }
   // Moments still going on when the series ends end with it.
@@ -694,6 +704,8 @@ inline Scenario MakeScenario(const SynthOptions& o) {
     sc.series.push_back(std::move(s));
     sc.kinematics.push_back(std::move(k));
   }
+  // Events scripted to end after the last sample are not in the series.
+  std::erase_if(sc.truth, [t_end](const KeyMoment& m) { return m.end_s > t_end + 1e-9; });
   std::sort(sc.truth.begin(), sc.truth.end(),
             [](const KeyMoment& a, const KeyMoment& b) { return a.start_s < b.start_s; });
   return sc;
