@@ -13,7 +13,7 @@
 #include <limits>
 #include <unordered_map>
 
-#include "monokin/eval/detail/linear_assignment.h"
+#include "monokin/core/assignment.h"
 
 namespace monokin::eval {
 namespace {
@@ -139,8 +139,7 @@ HotaMetrics ComputeHota(const PreparedSequence& seq) {
         if (it != alignment.end()) score[i * nt + j] = it->second * s;
       }
     }
-    const auto matches =
-        detail::MaxWeightMatching(score, static_cast<int>(ng), static_cast<int>(nt));
+    const auto matches = MaxWeightMatching(score, static_cast<int>(ng), static_cast<int>(nt));
     for (int a = 0; a < kNumHotaAlphas; ++a) {
       int num_matches = 0;
       for (const auto& [i, j] : matches) {
@@ -216,8 +215,7 @@ ClearMetrics ComputeClear(const PreparedSequence& seq) {
         score[i * nt + j] = (continues ? 1000.0 : 0.0) + s;
       }
     }
-    const auto matches =
-        detail::MaxWeightMatching(score, static_cast<int>(ng), static_cast<int>(nt), kEps);
+    const auto matches = MaxWeightMatching(score, static_cast<int>(ng), static_cast<int>(nt), kEps);
     for (const auto& [i, j] : matches) {
       const int g = f.gt_ids[i], t = f.tracker_ids[j];
       if (prev_tracker_id[g] >= 0 && prev_tracker_id[g] != t) ++c.idsw;
@@ -280,13 +278,13 @@ IdentityMetrics ComputeIdentity(const PreparedSequence& seq) {
     gt_total += static_cast<double>(ng);
     tracker_total += static_cast<double>(nt);
   }
-  std::vector<detail::WeightedEdge> edges;
+  std::vector<WeightedEdge> edges;
   edges.reserve(potential.size());
   for (const auto& [key, count] : potential) edges.push_back({KeyGt(key), KeyTracker(key), count});
   std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
     return a.row != b.row ? a.row < b.row : a.col < b.col;
   });
-  const auto matches = detail::MaxWeightMatchingSparse(edges, seq.num_gt_ids, seq.num_tracker_ids);
+  const auto matches = MaxWeightMatchingSparse(edges, seq.num_gt_ids, seq.num_tracker_ids);
   double idtp = 0;
   for (const auto& [g, t] : matches) idtp += potential[PairKey(g, t)];
   m.idtp = static_cast<std::int64_t>(std::llround(idtp));
@@ -369,7 +367,7 @@ Result<PreparedSequence> PrepareSequence(const MotSequence& gt, const MotSequenc
         if (s < 0.5 - kEps) s = 0;
       }
       for (const auto& [i, j] :
-           detail::MaxWeightMatching(matching, static_cast<int>(ng), static_cast<int>(nt), kEps)) {
+           MaxWeightMatching(matching, static_cast<int>(ng), static_cast<int>(nt), kEps)) {
         if (IsDistractor(g[i].class_id, options.benchmark)) remove_tracker[j] = 1;
       }
     }

@@ -12,9 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
-#include <limits>
 #include <map>
 #include <numeric>
+
+#include "monokin/core/assignment.h"
 
 namespace monokin::track {
 namespace {
@@ -104,115 +105,6 @@ double Iou(const BoxPx& a, const BoxPx& b) {
 BoxPx Grow(const BoxPx& a, double b) {
   return BoxPx{static_cast<float>(a.x - b * a.w), static_cast<float>(a.y - b * a.h),
                static_cast<float>(a.w * (1 + 2 * b)), static_cast<float>(a.h * (1 + 2 * b))};
-}
-
-// ---- optimal assignment (maximise; shortest augmenting path with potentials) -----------------
-// Dense solver for one block: pairs (row, col) of an optimal assignment of -w.
-void SolveBlock(const std::vector<double>& w, int rows, int cols,
-                std::vector<std::pair<int, int>>& out) {
-  const bool wide = rows <= cols;
-  const int n = wide ? rows : cols, m = wide ? cols : rows;
-  auto cost = [&](int i, int j) { return wide ? -w[i * cols + j] : -w[j * cols + i]; };
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  std::vector<double> u(n + 1, 0), v(m + 1, 0), min_to(m + 1);
-  std::vector<int> row_of(m + 1, 0), way(m + 1, 0);
-  std::vector<char> used(m + 1);
-  for (int i = 1; i <= n; ++i) {
-    row_of[0] = i;
-    int j0 = 0;
-    std::fill(min_to.begin(), min_to.end(), kInf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      const int i0 = row_of[j0];
-      double delta = kInf;
-      int j1 = 0;
-      for (int j = 1; j <= m; ++j) {
-        if (used[j]) continue;
-        const double cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
-        if (cur < min_to[j]) {
-          min_to[j] = cur;
-          way[j] = j0;
-        }
-        if (min_to[j] < delta) {
-          delta = min_to[j];
-          j1 = j;
-        }
-      }
-      for (int j = 0; j <= m; ++j) {
-        if (used[j]) {
-          u[row_of[j]] += delta;
-          v[j] -= delta;
-        } else {
-          min_to[j] -= delta;
-        }
-      }
-      j0 = j1;
-    } while (row_of[j0] != 0);
-    do {
-      const int j1 = way[j0];
-      row_of[j0] = row_of[j1];
-      j0 = j1;
-    } while (j0 != 0);
-  }
-  for (int j = 1; j <= m; ++j) {
-    if (row_of[j] == 0) continue;
-    const int r = wide ? row_of[j] - 1 : j - 1, c = wide ? j - 1 : row_of[j] - 1;
-    out.emplace_back(r, c);
-  }
-}
-
-int FindRoot(std::vector<int>& parent, int x) {
-  while (parent[x] != x) {
-    parent[x] = parent[parent[x]];
-    x = parent[x];
-  }
-  return x;
-}
-
-// Pairs (row, col) of a maximum-weight matching among entries with weight > 0. The matrix is
-// split into connected components of positive entries first: exact, and most components of a
-// tracking frame are a single pair.
-std::vector<std::pair<int, int>> MaxWeightMatch(const std::vector<double>& w, int rows, int cols) {
-  std::vector<std::pair<int, int>> out;
-  if (rows == 0 || cols == 0) return out;
-  std::vector<int> parent(rows + cols);
-  std::iota(parent.begin(), parent.end(), 0);
-  bool any = false;
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      if (w[static_cast<size_t>(r) * cols + c] <= 0) continue;
-      any = true;
-      const int a = FindRoot(parent, r), b = FindRoot(parent, rows + c);
-      if (a != b) parent[a] = b;
-    }
-  }
-  if (!any) return out;
-  std::vector<std::vector<int>> comp_rows(rows + cols), comp_cols(rows + cols);
-  for (int r = 0; r < rows; ++r) comp_rows[FindRoot(parent, r)].push_back(r);
-  for (int c = 0; c < cols; ++c) comp_cols[FindRoot(parent, rows + c)].push_back(c);
-  std::vector<double> sub;
-  std::vector<std::pair<int, int>> local;
-  for (int k = 0; k < rows + cols; ++k) {
-    const auto& rs = comp_rows[k];
-    const auto& cs = comp_cols[k];
-    if (rs.empty() || cs.empty()) continue;
-    if (rs.size() == 1 && cs.size() == 1) {
-      if (w[static_cast<size_t>(rs[0]) * cols + cs[0]] > 0) out.emplace_back(rs[0], cs[0]);
-      continue;
-    }
-    const int n = static_cast<int>(rs.size()), m = static_cast<int>(cs.size());
-    sub.assign(static_cast<size_t>(n) * m, 0.0);
-    for (int i = 0; i < n; ++i) {
-      for (int j = 0; j < m; ++j) sub[i * m + j] = w[static_cast<size_t>(rs[i]) * cols + cs[j]];
-    }
-    local.clear();
-    SolveBlock(sub, n, m, local);
-    for (const auto& [i, j] : local) {
-      if (sub[i * m + j] > 0) out.emplace_back(rs[i], cs[j]);
-    }
-  }
-  return out;
 }
 
 // ---- tracks ---------------------------------------------------------------------------------
@@ -324,7 +216,7 @@ class ByteTracker final : public Tracker {
           w[static_cast<size_t>(a) * nd + b] = std::max(value, 1e-9);
         }
       }
-      const auto matches = MaxWeightMatch(w, nt, nd);
+      const auto matches = MaxWeightMatching(w, nt, nd);
       std::vector<char> tm(nt, 0), dm(nd, 0);
       for (const auto& [a, b] : matches) {
         track_matched[trks[a]] = 1;
@@ -444,7 +336,7 @@ class ByteTracker final : public Tracker {
       }
     }
     std::vector<double> ex, ey;
-    for (const auto& [a, b] : MaxWeightMatch(w, nt, nd)) {
+    for (const auto& [a, b] : MaxWeightMatching(w, nt, nd)) {
       const BoxPx& d = detections[high[b]].box;
       const double h = std::max(1.0f, pred[a].h);
       ex.push_back((d.cx() - pred[a].cx()) / h);

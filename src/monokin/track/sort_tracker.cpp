@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
+#include "monokin/core/assignment.h"
 #include "monokin/core/geometry.h"
-#include "monokin/track/assignment.h"
 
 namespace monokin::track {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Backend "sort" (Bewley et al. 2016, "Simple Online and Realtime Tracking"): one KalmanBox
 // per track, predicted to the frame's time, matched to detections by IoU with the optimal
-// assignment of assignment.h.
+// assignment of monokin/core/assignment.h.
 #pragma once
 
 #include <memory>

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/core/assignment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "monokin/core/check.h"
+
+namespace monokin {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Buffers of the solver, kept across the blocks of one call.
+struct Workspace {
+  std::vector<double> u, v, min_slack, block;
+  std::vector<int> row_of_col, prev_col, col_of_row;
+  std::vector<char> visited;
+};
+
+// Full assignment of every row (n <= m) minimising the sum of a[i][j] (n x m, row-major, all
+// finite); fills ws.col_of_row. Classic shortest augmenting path: rows are added one at a time;
+// Dijkstra over reduced costs a[i][j] - u[i] - v[j] (kept >= 0 by the potentials u, v) finds
+// the cheapest way to free a column for the new row, and the path is flipped. Among equal
+// slacks the lowest column wins, so ties go to the earliest columns.
+void SolveWide(const double* a, int n, int m, Workspace& ws) {
+  // 1-based rows and columns; column 0 is a virtual start holding the row being added.
+  ws.u.assign(n + 1, 0.0);
+  ws.v.assign(m + 1, 0.0);
+  ws.min_slack.resize(m + 1);
+  ws.row_of_col.assign(m + 1, 0);
+  ws.prev_col.assign(m + 1, 0);
+  ws.visited.resize(m + 1);
+  double* u = ws.u.data();
+  double* v = ws.v.data();
+  double* min_slack = ws.min_slack.data();
+  int* row_of_col = ws.row_of_col.data();
+  int* prev_col = ws.prev_col.data();
+  char* visited = ws.visited.data();
+  for (int row = 1; row <= n; ++row) {
+    row_of_col[0] = row;
+    int col = 0;
+    std::fill(min_slack, min_slack + m + 1, kInf);
+    std::fill(visited, visited + m + 1, 0);
+    do {
+      visited[col] = 1;
+      const int i = row_of_col[col];
+      const double* a_row = a + static_cast<size_t>(i - 1) * m;
+      const double u_i = u[i];  // loaded once: the stores below cannot change it
+      double delta = kInf;
+      int next = 0;
+      for (int j = 1; j <= m; ++j) {
+        if (visited[j]) continue;
+        const double slack = a_row[j - 1] - u_i - v[j];
+        if (slack < min_slack[j]) {
+          min_slack[j] = slack;
+          prev_col[j] = col;
+        }
+        if (min_slack[j] < delta) {
+          delta = min_slack[j];
+          next = j;
+        }
+      }
+      for (int j = 0; j <= m; ++j) {
+        if (visited[j]) {
+          u[row_of_col[j]] += delta;
+          v[j] -= delta;
+        } else {
+          min_slack[j] -= delta;
+        }
+      }
+      col = next;
+    } while (row_of_col[col] != 0);
+    // Flip the alternating path back to the start.
+    while (col != 0) {
+      const int prev = prev_col[col];
+      row_of_col[col] = row_of_col[prev];
+      col = prev;
+    }
+  }
+  ws.col_of_row.assign(n, -1);
+  for (int j = 1; j <= m; ++j) {
+    if (row_of_col[j] != 0) ws.col_of_row[row_of_col[j] - 1] = j - 1;
+  }
+}
+
+// Solves the rows x cols block given by value(r, c) (finite), transposed into ws.block when
+// rows > cols so that the solver's rows are the shorter side; calls take(r, c) for each
+// assigned pair.
+template <typename Value, typename Take>
+void SolveBlock(int rows, int cols, Value value, Take take, Workspace& ws) {
+  const bool transpose = rows > cols;
+  const int n = transpose ? cols : rows, m = transpose ? rows : cols;
+  ws.block.resize(static_cast<size_t>(n) * m);
+  double* a = ws.block.data();
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      a[transpose ? static_cast<size_t>(c) * m + r : static_cast<size_t>(r) * m + c] = value(r, c);
+    }
+  }
+  SolveWide(a, n, m, ws);
+  for (int i = 0; i < n; ++i) {
+    const int j = ws.col_of_row[i];
+    if (j >= 0) transpose ? take(j, i) : take(i, j);
+  }
+}
+
+struct Edge {
+  int row = 0, col = 0;
+  double cost = 0;  // < max_cost
+};
+
+int FindRoot(std::vector<int>& parent, int x) {
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+// The gated problem on a matrix whose pairs are `edges` (each cost < max_cost, each pair at
+// most once) and max_cost everywhere else, one connected group at a time. Appends the chosen
+// pairs, with their costs, to `chosen`.
+void SolveGroups(std::span<const Edge> edges, int rows, int cols, double max_cost, Workspace& ws,
+                 std::vector<Edge>& chosen) {
+  if (edges.empty()) return;
+  // Nodes: rows 0..rows-1, then columns rows..rows+cols-1.
+  const int nodes = rows + cols;
+  std::vector<int> parent(nodes);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<char> touched(nodes, 0);
+  for (const Edge& e : edges) {
+    touched[e.row] = touched[rows + e.col] = 1;
+    const int a = FindRoot(parent, e.row), b = FindRoot(parent, rows + e.col);
+    if (a != b) parent[a] = b;
+  }
+  // Number the groups and give every touched node its index inside its group; nodes are
+  // visited in ascending order, so rows and columns keep their order inside a group.
+  std::vector<int> group_of_root(nodes, -1), group(nodes, -1), local(nodes, -1);
+  std::vector<int> group_rows, group_cols;
+  for (int node = 0; node < nodes; ++node) {
+    if (!touched[node]) continue;
+    int& g = group_of_root[FindRoot(parent, node)];
+    if (g < 0) {
+      g = static_cast<int>(group_rows.size());
+      group_rows.push_back(0);
+      group_cols.push_back(0);
+    }
+    group[node] = g;
+    local[node] = node < rows ? group_rows[g]++ : group_cols[g]++;
+  }
+  const int groups = static_cast<int>(group_rows.size());
+  // Members of each group (CSR: row_begin[g] + local index -> row), and its edges.
+  std::vector<int> row_begin(groups + 1, 0), col_begin(groups + 1, 0), edge_begin(groups + 1, 0);
+  for (int g = 0; g < groups; ++g) {
+    row_begin[g + 1] = row_begin[g] + group_rows[g];
+    col_begin[g + 1] = col_begin[g] + group_cols[g];
+  }
+  std::vector<int> member(row_begin[groups] + col_begin[groups]);
+  const int col_offset = row_begin[groups];
+  for (int node = 0; node < nodes; ++node) {
+    if (!touched[node]) continue;
+    const int g = group[node];
+    member[node < rows ? row_begin[g] + local[node] : col_offset + col_begin[g] + local[node]] =
+        node < rows ? node : node - rows;
+  }
+  for (const Edge& e : edges) ++edge_begin[group[e.row] + 1];
+  for (int g = 0; g < groups; ++g) edge_begin[g + 1] += edge_begin[g];
+  std::vector<int> fill(edge_begin.begin(), edge_begin.end() - 1);
+  std::vector<const Edge*> by_group(edges.size());
+  for (const Edge& e : edges) by_group[fill[group[e.row]]++] = &e;
+
+  std::vector<double> sub;
+  for (int g = 0; g < groups; ++g) {
+    const int n = group_rows[g], m = group_cols[g];
+    const int* rs = &member[row_begin[g]];
+    const int* cs = &member[col_offset + col_begin[g]];
+    if (n == 1 && m == 1) {  // one pair, cheaper than leaving both unmatched
+      chosen.push_back(*by_group[edge_begin[g]]);
+      continue;
+    }
+    sub.assign(static_cast<size_t>(n) * m, max_cost);
+    for (int k = edge_begin[g]; k < edge_begin[g + 1]; ++k) {
+      const Edge& e = *by_group[k];
+      sub[static_cast<size_t>(local[e.row]) * m + local[rows + e.col]] = e.cost;
+    }
+    SolveBlock(
+        n, m, [&](int i, int j) { return sub[static_cast<size_t>(i) * m + j]; },
+        [&](int i, int j) {
+          const double x = sub[static_cast<size_t>(i) * m + j];
+          if (x < max_cost) chosen.push_back({rs[i], cs[j], x});
+        },
+        ws);
+  }
+}
+
+void FillUnmatched(int rows, int cols, AssignmentResult& result) {
+  std::sort(result.matches.begin(), result.matches.end());
+  std::vector<char> row_used(rows, 0), col_used(cols, 0);
+  for (const auto& [r, c] : result.matches) row_used[r] = col_used[c] = 1;
+  for (int r = 0; r < rows; ++r) {
+    if (!row_used[r]) result.unmatched_rows.push_back(r);
+  }
+  for (int c = 0; c < cols; ++c) {
+    if (!col_used[c]) result.unmatched_cols.push_back(c);
+  }
+}
+
+std::vector<std::pair<int, int>> MatchWeights(std::span<const Edge> edges, int rows, int cols,
+                                              double min_score) {
+  std::vector<std::pair<int, int>> matches;
+  if (rows <= 0 || cols <= 0 || edges.empty()) return matches;
+  Workspace ws;
+  std::vector<Edge> chosen;
+  SolveGroups(edges, rows, cols, 0.0, ws, chosen);
+  // The threshold comes after the solve: a pair at or below it still takes its row and column.
+  for (const Edge& e : chosen) {
+    if (-e.cost > min_score) matches.emplace_back(e.row, e.col);
+  }
+  std::sort(matches.begin(), matches.end());
+  return matches;
+}
+
+}  // namespace
+
+AssignmentResult SolveAssignment(std::span<const double> cost, int rows, int cols,
+                                 const AssignmentOptions& options) {
+  MK_CHECK(rows >= 0 && cols >= 0 && cost.size() == static_cast<size_t>(rows) * cols)
+      << "cost has " << cost.size() << " entries for " << rows << "x" << cols;
+  const double max_cost = options.max_cost;
+  MK_CHECK(!std::isnan(max_cost)) << "max_cost is NaN";
+  const bool gated = std::isfinite(max_cost);
+  AssignmentResult result;
+  if (rows > 0 && cols > 0) {
+    Workspace ws;
+    auto at = [&](int r, int c) { return cost[static_cast<size_t>(r) * cols + c]; };
+    if (!gated) {
+      for (const double x : cost) MK_CHECK(std::isfinite(x)) << "cost " << x << " without a gate";
+      SolveBlock(
+          rows, cols, at, [&](int r, int c) { result.matches.emplace_back(r, c); }, ws);
+    } else if (options.split_components) {
+      std::vector<Edge> edges;
+      for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) {
+          if (at(r, c) < max_cost) edges.push_back({r, c, at(r, c)});
+        }
+      }
+      std::vector<Edge> chosen;
+      SolveGroups(edges, rows, cols, max_cost, ws, chosen);
+      for (const Edge& e : chosen) result.matches.emplace_back(e.row, e.col);
+    } else {
+      // Capping every cost at max_cost turns the gated problem into a full one: a capped pair
+      // is exactly as good as leaving its row and column unmatched, so the best full
+      // assignment, minus its capped pairs, is a best gated one.
+      SolveBlock(
+          rows, cols,
+          [&](int r, int c) {
+            const double x = at(r, c);
+            return std::isnan(x) ? max_cost : std::min(x, max_cost);
+          },
+          [&](int r, int c) {
+            if (at(r, c) <= max_cost) result.matches.emplace_back(r, c);
+          },
+          ws);
+    }
+  }
+  FillUnmatched(std::max(rows, 0), std::max(cols, 0), result);
+  return result;
+}
+
+AssignmentResult SolveAssignment(std::span<const double> cost, int rows, int cols,
+                                 double max_cost) {
+  MK_CHECK(std::isfinite(max_cost)) << "max_cost " << max_cost;
+  return SolveAssignment(cost, rows, cols, AssignmentOptions{max_cost, false});
+}
+
+double AssignmentObjective(std::span<const double> cost, int cols, double max_cost,
+                           const AssignmentResult& result) {
+  double sum = 0;
+  for (const auto& [r, c] : result.matches) {
+    sum += cost[static_cast<size_t>(r) * cols + c] - max_cost;
+  }
+  return sum;
+}
+
+std::vector<std::pair<int, int>> MaxWeightMatching(std::span<const double> score, int rows,
+                                                   int cols, double min_score) {
+  std::vector<Edge> edges;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const double w = score[static_cast<size_t>(r) * cols + c];
+      if (w > 0) edges.push_back({r, c, -w});
+    }
+  }
+  return MatchWeights(edges, rows, cols, min_score);
+}
+
+std::vector<std::pair<int, int>> MaxWeightMatchingSparse(std::span<const WeightedEdge> edges,
+                                                         int rows, int cols, double min_score) {
+  std::vector<Edge> costs;
+  costs.reserve(edges.size());
+  for (const WeightedEdge& e : edges) {
+    if (e.weight > 0) costs.push_back({e.row, e.col, -e.weight});
+  }
+  return MatchWeights(costs, rows, cols, min_score);
+}
+
+}  // namespace monokin
