@@ -61,8 +61,12 @@ std::vector<KeyMoment> DetectInWindow(std::span<const AthleteSeries> series,
     if (tr.size() < 3) continue;
     jumps.clear();
     falls.clear();
-    DetectJumps(tr, o.jump, jumps);
-    DetectFalls(tr, o.fall, falls);
+    // Body-shape moments need an athlete large enough on the image (min_body_height_px).
+    const bool shape = tr.body_height_px >= o.min_body_height_px;
+    if (shape) {
+      DetectJumps(tr, o.jump, jumps);
+      DetectFalls(tr, o.fall, falls);
+    }
     std::vector<Interval> excluded;
     for (const KeyMoment& m : jumps) {
       excluded.push_back({m.start_s - kJumpMarginS, m.end_s + kJumpMarginS});
@@ -78,8 +82,8 @@ std::vector<KeyMoment> DetectInWindow(std::span<const AthleteSeries> series,
     if (o.change_of_direction.enabled) {
       DetectDirectionChanges(tr, o.change_of_direction, excluded, out);
     }
-    if (o.strike.enabled) DetectStrikes(tr, o.strike, out);
-    if (o.repetition.enabled) DetectRepetitions(tr, o.repetition, out);
+    if (o.strike.enabled && shape) DetectStrikes(tr, o.strike, out);
+    if (o.repetition.enabled && shape) DetectRepetitions(tr, o.repetition, out);
   }
   DetectGroupMoments(tracks, o, out);
   std::sort(out.begin(), out.end(), Earlier);

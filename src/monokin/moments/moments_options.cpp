@@ -24,15 +24,18 @@ void VisitRule(R& r, F&& f) {
     f("min_height_m", r.min_height_m);
     f("min_clearance_m", r.min_clearance_m);
     f("ground_window_s", r.ground_window_s);
+    f("max_height_mismatch", r.max_height_mismatch);
   } else if constexpr (std::is_same_v<T, SprintRule>) {
     f("min_speed_mps", r.min_speed_mps);
     f("min_duration_s", r.min_duration_s);
     f("merge_gap_s", r.merge_gap_s);
+    f("max_speed_mps", r.max_speed_mps);
   } else if constexpr (std::is_same_v<T, BurstRule>) {
     f("min_accel_mps2", r.min_accel_mps2);
     f("min_duration_s", r.min_duration_s);
     f("min_speed_change_mps", r.min_speed_change_mps);
     f("merge_gap_s", r.merge_gap_s);
+    f("max_accel_mps2", r.max_accel_mps2);
   } else if constexpr (std::is_same_v<T, DirectionChangeRule>) {
     f("min_angle_deg", r.min_angle_deg);
     f("window_s", r.window_s);
@@ -43,15 +46,18 @@ void VisitRule(R& r, F&& f) {
     f("min_foot_speed_mps", r.min_foot_speed_mps);
     f("min_hand_speed_mps", r.min_hand_speed_mps);
     f("refractory_s", r.refractory_s);
+    f("min_duration_s", r.min_duration_s);
   } else if constexpr (std::is_same_v<T, FallRule>) {
     f("max_height_ratio", r.max_height_ratio);
     f("min_axis_deg", r.min_axis_deg);
     f("min_down_s", r.min_down_s);
     f("upright_ratio", r.upright_ratio);
     f("max_transition_s", r.max_transition_s);
+    f("min_drop_ratio", r.min_drop_ratio);
   } else if constexpr (std::is_same_v<T, RepetitionRule>) {
     f("min_range", r.min_range);
     f("min_periodicity", r.min_periodicity);
+    f("max_speed_mps", r.max_speed_mps);
   } else if constexpr (std::is_same_v<T, ConvergingRule>) {
     f("min_closing_speed_mps", r.min_closing_speed_mps);
     f("min_duration_s", r.min_duration_s);
@@ -119,6 +125,7 @@ Status MomentsOptions::Validate() const {
   CheckRange(errors, "max_gap_s", max_gap_s, 0, 10, "seconds");
   CheckRange(errors, "assumed_height_m", assumed_height_m, 0.5, 2.6, "a stature in metres");
   CheckRange(errors, "live_window_s", live_window_s, 2, 600, "seconds");
+  CheckRange(errors, "min_body_height_px", min_body_height_px, 0, 10000, "pixels");
   auto positive = [&](const std::string& key, double v, double hi) {
     CheckRange(errors, key, v, 1e-6, hi, "positive");
   };
@@ -134,9 +141,14 @@ Status MomentsOptions::Validate() const {
   non_negative("jump.min_height_m", jump.min_height_m, 5);
   positive("jump.min_clearance_m", jump.min_clearance_m, 2);
   positive("jump.ground_window_s", jump.ground_window_s, 10);
+  positive("jump.max_height_mismatch", jump.max_height_mismatch, 10);
   positive("sprint.min_speed_mps", sprint.min_speed_mps, 15);
   non_negative("sprint.min_duration_s", sprint.min_duration_s, 60);
   non_negative("sprint.merge_gap_s", sprint.merge_gap_s, 10);
+  if (!(sprint.max_speed_mps > sprint.min_speed_mps)) {
+    errors.push_back(fmt::format("moments.sprint.max_speed_mps ({}) must exceed min_speed_mps ({})",
+                                 sprint.max_speed_mps, sprint.min_speed_mps));
+  }
   for (const auto& [name, b] :
        {std::pair<const char*, const BurstRule*>{"acceleration", &acceleration},
         {"deceleration", &deceleration}}) {
@@ -145,6 +157,10 @@ Status MomentsOptions::Validate() const {
     non_negative(p + ".min_duration_s", b->min_duration_s, 10);
     non_negative(p + ".min_speed_change_mps", b->min_speed_change_mps, 15);
     non_negative(p + ".merge_gap_s", b->merge_gap_s, 5);
+    if (!(b->max_accel_mps2 > b->min_accel_mps2)) {
+      errors.push_back(fmt::format("moments.{}.max_accel_mps2 ({}) must exceed min_accel_mps2 ({})",
+                                   p, b->max_accel_mps2, b->min_accel_mps2));
+    }
   }
   positive("change_of_direction.min_angle_deg", change_of_direction.min_angle_deg, 180);
   positive("change_of_direction.window_s", change_of_direction.window_s, 10);
@@ -152,6 +168,7 @@ Status MomentsOptions::Validate() const {
   positive("strike.min_foot_speed_mps", strike.min_foot_speed_mps, 60);
   positive("strike.min_hand_speed_mps", strike.min_hand_speed_mps, 60);
   non_negative("strike.refractory_s", strike.refractory_s, 10);
+  non_negative("strike.min_duration_s", strike.min_duration_s, 5);
   CheckRange(errors, "fall.max_height_ratio", fall.max_height_ratio, 0.01, 1, "a fraction");
   CheckRange(errors, "fall.upright_ratio", fall.upright_ratio, 0.01, 1, "a fraction");
   if (fall.upright_ratio <= fall.max_height_ratio) {
@@ -162,7 +179,9 @@ Status MomentsOptions::Validate() const {
   CheckRange(errors, "fall.min_axis_deg", fall.min_axis_deg, 0, 90, "degrees from vertical");
   non_negative("fall.min_down_s", fall.min_down_s, 60);
   positive("fall.max_transition_s", fall.max_transition_s, 10);
+  CheckRange(errors, "fall.min_drop_ratio", fall.min_drop_ratio, 0, 1, "a fraction");
   non_negative("repetition.min_range", repetition.min_range, 1e6);
+  positive("repetition.max_speed_mps", repetition.max_speed_mps, 100);
   CheckRange(errors, "repetition.min_periodicity", repetition.min_periodicity, -1, 1,
              "an autocorrelation");
   positive("converging.min_closing_speed_mps", converging.min_closing_speed_mps, 30);
@@ -188,7 +207,8 @@ void to_json(json& j, const MomentsOptions& o) {
            {"accel_window_s", o.accel_window_s},
            {"max_gap_s", o.max_gap_s},
            {"assumed_height_m", o.assumed_height_m},
-           {"live_window_s", o.live_window_s}};
+           {"live_window_s", o.live_window_s},
+           {"min_body_height_px", o.min_body_height_px}};
   VisitBlocks(o, [&j](const char* block, const auto& rule) {
     json b = json::object();
     VisitRule(rule, [&b](const char* key, const auto& v) { b[key] = v; });
@@ -206,6 +226,7 @@ void from_json(const json& j, MomentsOptions& o) {
   read(j, "max_gap_s", o.max_gap_s);
   read(j, "assumed_height_m", o.assumed_height_m);
   read(j, "live_window_s", o.live_window_s);
+  read(j, "min_body_height_px", o.min_body_height_px);
   VisitBlocks(o, [&](const char* block, auto& rule) {
     if (!j.contains(block) || !j.at(block).is_object()) return;
     const json& b = j.at(block);

@@ -17,11 +17,13 @@ namespace monokin::moments {
 
 struct JumpRule {
   bool enabled = true;
-  double min_flight_s = 0.2;      // shorter flights are running strides (sprint flight ~0.12 s)
-  double max_flight_s = 1.3;      // longer "flights" are tracking errors (h = 2 m at 1.28 s)
-  double min_height_m = 0.08;     // smallest jump height (from flight time and from the CoM)
-  double min_clearance_m = 0.06;  // lowest foot point above the ground line, metres
-  double ground_window_s = 0.75;  // half-width of the window giving the ground line
+  double min_flight_s = 0.2;         // shorter flights are running strides (sprint flight ~0.12 s)
+  double max_flight_s = 1.3;         // longer "flights" are tracking errors (h = 2 m at 1.28 s)
+  double min_height_m = 0.08;        // smallest jump height (from flight time and from the CoM)
+  double min_clearance_m = 0.06;     // lowest foot point above the ground line, metres
+  double ground_window_s = 0.75;     // half-width of the window giving the ground line
+  double max_height_mismatch = 0.4;  // |height from flight - height of the CoM| at most this
+                                     // fraction of the larger: both measure one flight
 };
 
 struct SprintRule {
@@ -29,6 +31,7 @@ struct SprintRule {
   double min_speed_mps = 7.0;   // 25.2 km/h, the usual football sprint band
   double min_duration_s = 1.0;  // shortest time above min_speed
   double merge_gap_s = 0.3;     // dips below min_speed shorter than this do not split a sprint
+  double max_speed_mps = 13;    // faster is a tracking jump (the 100 m record peaks at 12.4)
 };
 
 // Acceleration (speed rising) or deceleration (speed falling) burst.
@@ -38,6 +41,7 @@ struct BurstRule {
   double min_duration_s = 0.5;        // for at least this long
   double min_speed_change_mps = 1.5;  // and changing the speed by at least this much
   double merge_gap_s = 0.15;          // short dips below the threshold do not split a burst
+  double max_accel_mps2 = 15;         // more is a tracking jump (sprint starts reach ~10)
 };
 
 struct DirectionChangeRule {
@@ -54,6 +58,8 @@ struct StrikeRule {
   double min_foot_speed_mps = 12.0;  // foot speed relative to the centre of mass
   double min_hand_speed_mps = 9.0;   // hand (wrist) speed relative to the centre of mass
   double refractory_s = 0.4;         // one strike per limb within this time
+  double min_duration_s = 0.1;       // above half the threshold for at least this long (a kick
+                                     // lasts ~0.2 s; a keypoint jumping for one frame does not)
 };
 
 struct FallRule {
@@ -65,6 +71,8 @@ struct FallRule {
   double upright_ratio = 0.45;    // CoM height ratio of an upright athlete
   double max_transition_s = 1.5;  // from last upright to down within this time (a fall, not
                                   // lying down slowly)
+  double min_drop_ratio = 0.1;    // the CoM itself drops at least this fraction of stature
+                                  // (not only the lowest body point moving)
 };
 
 struct RepetitionRule {
@@ -73,6 +81,8 @@ struct RepetitionRule {
                                  // (degrees for joint angles: keypoint jitter makes ~10)
   double min_periodicity = 0.5;  // the movement's autocorrelation at its period (kinematics'
                                  // RepetitionSummary::periodicity): exercise sets repeat
+  double max_speed_mps = 1.0;    // mean CoM speed during a repetition: exercises are done in
+                                 // place; cycles while travelling are strides (gait)
 };
 
 struct ConvergingRule {
@@ -109,6 +119,10 @@ struct MomentsOptions {
   double max_gap_s = 0.5;            // gaps up to this long are interpolated linearly
   double assumed_height_m = 1.75;    // stature used when kinematics found no metric scale
   double live_window_s = 30;         // live: history re-examined at each update
+  double min_body_height_px = 120;   // athletes whose median box is shorter get no jump, fall,
+                                     // strike, repetition or contact: their keypoints (a 256 px
+                                     // model input upsampled 2x or more) and box edges are too
+                                     // coarse for foot clearance, limb speed, body axis, overlap
   JumpRule jump;
   SprintRule sprint;
   BurstRule acceleration;

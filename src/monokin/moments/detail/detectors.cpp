@@ -173,7 +173,8 @@ void DetectJumps(const Track& tr, const JumpRule& r, std::vector<KeyMoment>& out
       if (std::isfinite(h) && !(h <= apex)) apex = h;
     }
     const double h_com = apex - com_takeoff;
-    if (!std::isfinite(h_com) || h_flight < r.min_height_m || h_com < 0.5 * r.min_height_m) {
+    if (!std::isfinite(h_com) || h_flight < r.min_height_m || h_com < 0.5 * r.min_height_m ||
+        std::abs(h_flight - h_com) > r.max_height_mismatch * std::max(h_flight, h_com)) {
       continue;
     }
     // Ballistic check: in flight the CoM has no horizontal and -g vertical acceleration, in any
@@ -222,6 +223,7 @@ void DetectSprints(const Track& tr, const SprintRule& r, std::vector<KeyMoment>&
       sum += tr.speed[i];
       cnt += 1;
     }
+    if (tr.speed[peak] > r.max_speed_mps) continue;  // a tracking jump, not a run
     KeyMoment m = MakeMoment(tr, "sprint", s, static_cast<double>(peak), e);
     const double mean = cnt > 0 ? sum / cnt : 0;
     m.values["peak_speed_mps"] = tr.speed[peak];
@@ -258,6 +260,7 @@ void DetectBursts(const Track& tr, const BurstRule& r, bool deceleration,
     for (size_t i = run.begin; i <= run.end; ++i) {
       if (std::isfinite(a[i]) && !(a[i] <= a[peak])) peak = i;
     }
+    if (a[peak] > r.max_accel_mps2) continue;  // a tracking jump
     KeyMoment m = MakeMoment(tr, deceleration ? "deceleration" : "acceleration", s,
                              static_cast<double>(peak), e);
     m.values["peak_accel_mps2"] = tr.accel[peak];
@@ -371,6 +374,18 @@ void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>&
       for (size_t i = run.begin; i <= run.end; ++i) {
         if (!(rel[i] <= rel[p])) p = i;
       }
+      const double half = 0.5 * thr;
+      size_t a = p, b = p;
+      while (a > 0 && rel[a - 1] > half) --a;
+      while (b + 1 < n && rel[b + 1] > half) ++b;
+      const double s = a > 0 ? Crossing(rel, a - 1, a, half) : static_cast<double>(a);
+      const double e = b + 1 < n ? Crossing(rel, b, b + 1, half) : static_cast<double>(b);
+      if ((e - s) * tr.dt < r.min_duration_s) continue;  // a one-frame keypoint jump
+      // The limb must be seen on both sides of the peak (not a track's first or last sample).
+      if (p == 0 || p + 1 >= n || !std::isfinite(tr.dx[d][p - 1]) ||
+          !std::isfinite(tr.dx[d][p + 1])) {
+        continue;
+      }
       if (out.size() > first) {  // refractory: keep the stronger of two close peaks
         KeyMoment& last = out.back();
         const double gap = tr.IndexAt(tr.t[p]) - tr.IndexAt(last.peak_s);
@@ -379,20 +394,11 @@ void DetectStrikes(const Track& tr, const StrikeRule& r, std::vector<KeyMoment>&
           out.pop_back();
         }
       }
-      const double half = 0.5 * thr;
-      size_t a = p, b = p;
-      while (a > 0 && rel[a - 1] > half) --a;
-      while (b + 1 < n && rel[b + 1] > half) ++b;
-      const double s = a > 0 ? Crossing(rel, a - 1, a, half) : static_cast<double>(a);
-      const double e = b + 1 < n ? Crossing(rel, b, b + 1, half) : static_cast<double>(b);
       KeyMoment m = MakeMoment(tr, "strike", s, static_cast<double>(p), e);
       m.label = kDistalNames[d];
       m.values["peak_speed_mps"] = rel[p];
-      if (p > 0 && p + 1 < n) {  // absolute speed of the limb (central difference)
-        m.values["peak_abs_speed_mps"] =
-            Norm(tr.dx[d][p + 1] - tr.dx[d][p - 1], tr.dy[d][p + 1] - tr.dy[d][p - 1]) /
-            (2 * tr.dt);
-      }
+      m.values["peak_abs_speed_mps"] =  // absolute speed of the limb (central difference)
+          Norm(tr.dx[d][p + 1] - tr.dx[d][p - 1], tr.dy[d][p + 1] - tr.dy[d][p - 1]) / (2 * tr.dt);
       if (tr.kin != nullptr) {  // the joint that drives the segment, if kinematics has it
         const char* side = (d == kLeftHand || d == kLeftFoot) ? "left" : "right";
         const std::string name =
@@ -448,6 +454,7 @@ void DetectFalls(const Track& tr, const FallRule& r, std::vector<KeyMoment>& out
     if (u < 0) continue;  // went down slowly, or was already down
     const size_t ui = static_cast<size_t>(u);
     const double start = Crossing(ratio, ui, ui + 1, r.upright_ratio);
+    if (!(tr.cy[ui] - tr.cy[run.begin] >= r.min_drop_ratio * tr.stature_m)) continue;
     const bool still_down = up_again - impact > max_down;
     const double end = still_down ? impact + max_down : up_again;
     KeyMoment m = MakeMoment(tr, "fall", start, impact, end);
@@ -486,6 +493,16 @@ void DetectRepetitions(const Track& tr, const RepetitionRule& r, std::vector<Key
     if (rep.range < r.min_range) continue;
     if (rep.start_s < tr.t.front() || rep.end_s > tr.t.back()) continue;
     auto idx = [&](double time) { return (time - tr.t.front()) * tr.fs; };
+    {  // in place: mean CoM speed over the repetition
+      double sum = 0, cnt = 0;
+      for (size_t i = tr.IndexAt(rep.start_s); i <= tr.IndexAt(rep.end_s); ++i) {
+        if (std::isfinite(tr.speed[i])) {
+          sum += tr.speed[i];
+          cnt += 1;
+        }
+      }
+      if (cnt > 0 && sum / cnt > r.max_speed_mps) continue;
+    }
     KeyMoment m = MakeMoment(tr, "repetition", idx(rep.start_s), idx(rep.peak_s), idx(rep.end_s));
     m.label = s.signal;
     m.values["number"] = count;

@@ -95,7 +95,9 @@ void DetectPair(const Track& a, const Track& b, const MomentsOptions& o, PairBuf
     max_overlap = std::max(max_overlap, buf.overlap[i]);
   }
   const bool may_converge = o.converging.enabled && min_dist <= o.converging.max_end_distance_m;
-  const bool may_touch = o.contact.enabled && max_overlap >= o.contact.min_overlap;
+  // Contact reads box extents to a few centimetres: both athletes must be large enough.
+  const bool may_touch = o.contact.enabled && max_overlap >= o.contact.min_overlap &&
+                         std::min(a.body_height_px, b.body_height_px) >= o.min_body_height_px;
   if (!may_converge && !may_touch) return;
   FillGaps(buf.dist, Samples(o.max_gap_s, a.fs, 0));
   FillGaps(buf.rel_x, Samples(o.max_gap_s, a.fs, 0));

@@ -212,6 +212,8 @@ Track BuildTrack(const AthleteSeries& series, const AthleteKinematics* kin, cons
     }
   }
   if (image_h == 0 && !series.samples.empty()) image_h = series.samples.front().frame.height_px;
+  tr.body_height_px = Median(box_h);
+  if (!std::isfinite(tr.body_height_px)) tr.body_height_px = 0;
   // ---- Scale.
   const bool metric = kin != nullptr && kin->scale.m_per_px > 0;
   if (metric) {

@@ -38,6 +38,7 @@ struct Track {
   double m_per_px = 0;          // image pixels to metres at this athlete (group moments)
   double scale_confidence = 1;  // 1 metric scale from kinematics, lower when assumed
   bool has_pose = false;        // keypoints (not only the box) were available
+  double body_height_px = 0;    // median box height
   std::vector<double> cx, cy;   // centre of mass, m
   std::vector<double> vx, vy, speed, accel;  // CoM velocity (m/s), speed, d speed/dt (m/s^2)
   std::vector<double> foot_y;                // lowest foot point (heel, toe, ankle), m
