@@ -168,71 +168,342 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
   return out;
 }
 
-GaitSummary DetectGait(std::span<const Skeleton> image, std::span<const double> time_s,
+namespace {
+
+// The q-quantile of the finite samples of x over +-half samples (trailing 2 * half when
+// causal), for slowly varying levels: evaluated every half / 10 samples, offline interpolated
+// linearly between evaluations, live held from the last evaluation at or before each sample.
+std::vector<double> SlowQuantile(std::span<const double> lower, int half, bool causal, double q) {
+  const int n = static_cast<int>(lower.size());
+  const int stride = std::max(1, half / 10);
+  std::vector<int> at;
+  std::vector<double> val, win;
+  for (int c = 0;; c = std::min(c + stride, n - 1)) {
+    win.clear();
+    const int a = causal ? c - 2 * half : c - half, b = causal ? c : c + half;
+    for (int k = std::max(0, a); k <= std::min(n - 1, b); ++k) {
+      if (std::isfinite(lower[k])) win.push_back(lower[k]);
+    }
+    if (!win.empty()) {
+      at.push_back(c);
+      val.push_back(Percentile(win, q));
+    }
+    if (c == n - 1) break;
+  }
+  std::vector<double> ground(n, kNaN);
+  if (at.empty()) return ground;
+  size_t j = 0;  // at[j] <= t < at[j + 1]
+  for (int t = 0; t < n; ++t) {
+    while (j + 1 < at.size() && at[j + 1] <= t) ++j;
+    if (causal) {
+      if (at[j] <= t) ground[t] = val[j];
+    } else if (t <= at[j] || j + 1 == at.size()) {
+      ground[t] = val[j];
+    } else {
+      const double w = static_cast<double>(t - at[j]) / (at[j + 1] - at[j]);
+      ground[t] = (1 - w) * val[j] + w * val[j + 1];
+    }
+  }
+  return ground;
+}
+
+// One foot observation: a labelled heel-toe pair at one frame.
+struct FootObs {
+  bool valid = false;
+  bool collapsed = false;     // both feet at the same spot: the model could not tell them apart
+  double h = kNaN;            // lowest point above the ground line, statures
+  double rel = kNaN;          // foot middle ahead of the mid-hip along the direction of travel, px
+  double x = kNaN, y = kNaN;  // foot middle, image px
+  double v_back = kNaN, v_fwd = kNaN;  // image-x velocity relative to the hips, px/s, from the
+                                       // previous and to the next frame
+  double v = kNaN;  // forward velocity relative to the hips, px/s (smaller one-sided value)
+};
+
+struct Contact {
+  int first = 0, last = 0;  // first and last planted frames
+  double rel_first = 0, rel_last = 0;
+  int votes[2] = {0, 0};                            // observations carrying the left / right label
+  double s0 = 0, st = 0, sr = 0, stt = 0, str = 0;  // least-squares sums of rel over t
+  bool strike_known = false, toe_off_known = false;
+  int side = 0;        // 0 left, 1 right, after the alternation
+  int last_label = 0;  // label of the observation at `last`
+  void Add(int t, double rel, int label) {
+    last = t;
+    last_label = label;
+    rel_last = rel;
+    ++votes[label];
+    s0 += 1;
+    st += t;
+    sr += rel;
+    stt += static_cast<double>(t) * t;
+    str += t * rel;
+  }
+  // Mean hip-relative velocity over the contact, px per frame (0 for a single observation).
+  double Slope() const {
+    const double den = s0 * stt - st * st;
+    return den > 0 ? (s0 * str - st * sr) / den : 0.0;
+  }
+  int Label() const { return votes[1] > votes[0] ? 1 : 0; }
+};
+
+}  // namespace
+
+GaitSummary DetectGait(std::span<const GaitFrame> feet, std::span<const double> time_s,
                        std::span<const FrameIndex> frames, double fs_hz, double facing,
                        double stature_px, bool causal, const GaitOptions& o) {
   GaitSummary g;
-  const int n = static_cast<int>(image.size());
-  if (n < 8 || !(stature_px > 0)) return g;
-  std::vector<double> low[2], rel_x[2];
-  std::vector<double> lower_foot(n, kNaN);
+  const int n = static_cast<int>(feet.size());
+  if (n < 8 || !(stature_px > 0) || !(fs_hz > 0)) return g;
+
+  // ---- Observations and the ground line.
+  std::vector<FootObs> obs[2];
+  std::vector<double> lower(n, kNaN);
   for (int side = 0; side < 2; ++side) {
-    low[side].assign(n, kNaN);
-    rel_x[side].assign(n, kNaN);
+    obs[side].resize(n);
     for (int t = 0; t < n; ++t) {
-      const Vec3 heel = image[t][bp::kLeftHeel + side], toe = image[t][bp::kLeftToe + side];
-      const Vec3 hip = Mid(image[t][bp::kLeftHip], image[t][bp::kRightHip]);
+      const Vec3 heel = feet[t].heel[side], toe = feet[t].toe[side], hip = feet[t].hip;
       if (!Finite(heel) || !Finite(toe) || !Finite(hip)) continue;
-      const bool heel_lower = heel.y >= toe.y;  // image y grows downwards
-      low[side][t] = heel_lower ? heel.y : toe.y;
-      // Horizontal motion of the whole foot (mid heel-toe): the lowest point flips between heel
-      // and toe when the foot is flat, which would make its x jump by a foot length.
-      rel_x[side][t] = (0.5 * (heel.x + toe.x) - hip.x) * facing;
-      lower_foot[t] =
-          std::isfinite(lower_foot[t]) ? std::max(lower_foot[t], low[side][t]) : low[side][t];
+      FootObs& ob = obs[side][t];
+      ob.valid = true;
+      const double low = std::max(heel.y, toe.y);  // image y grows downwards
+      // The foot middle: the lowest point flips between heel and toe when the foot is flat,
+      // which would make its x jump by a foot length.
+      ob.x = 0.5 * (heel.x + toe.x);
+      ob.y = 0.5 * (heel.y + toe.y);
+      ob.rel = ob.x - hip.x;  // signed by the direction of travel below
+      ob.h = low;             // made relative to the ground below
+      lower[t] = std::isfinite(lower[t]) ? std::max(lower[t], low) : low;
     }
   }
-  // Ground line: median of the lower foot over +-1 s (trailing 2 s when causal). Robust to a
-  // slowly panning or tilting camera, and to flight phases (shorter than half the window).
-  const int half = std::max(1, static_cast<int>(std::lround(fs_hz)));
-  std::vector<double> ground(n, kNaN), win;
+  // Both feet within a few centimetres of each other: the pose model has put them on the same
+  // spot (legs crossing in a side view), and the frame cannot say which foot is planted.
   for (int t = 0; t < n; ++t) {
-    win.clear();
-    const int a = causal ? t - 2 * half : t - half, b = causal ? t : t + half;
-    for (int k = std::max(0, a); k <= std::min(n - 1, b); ++k) {
-      if (std::isfinite(lower_foot[k])) win.push_back(lower_foot[k]);
+    FootObs& a = obs[0][t];
+    FootObs& b = obs[1][t];
+    if (a.valid && b.valid && std::hypot(a.x - b.x, a.y - b.y) < o.same_spot * stature_px) {
+      a.collapsed = b.collapsed = true;
     }
-    if (!win.empty()) ground[t] = Percentile(win, 0.5);
   }
-  const int window = 2 * std::max(2, static_cast<int>(std::lround(0.05 * fs_hz))) + 1;
-  const int min_run = std::max(1, static_cast<int>(std::lround(o.min_contact_s * fs_hz)));
-  struct Stance {
-    int on, off;  // first contact sample, first sample after contact
-    bool left;
+  const int half = std::max(1, static_cast<int>(std::lround(fs_hz)));
+  // Planted feet are the majority of the lower foot's samples; a median would be pulled up by
+  // flight phases, the 75th percentile (y down: the lower quarter) is not.
+  const std::vector<double> ground = SlowQuantile(lower, half, causal, 0.75);
+  auto any_valid = [&](int t) { return t >= 0 && t < n && (obs[0][t].valid || obs[1][t].valid); };
+  // The observation at frame u that is the same foot as obs[side][t], whatever its label:
+  // with both feet seen in both frames, the pairing with the smaller total displacement
+  // (crossing legs keep their paths); else the nearest one.
+  auto same_foot = [&](int t, int side, int u) -> const FootObs* {
+    const FootObs& a = obs[side][t];
+    const FootObs& b = obs[1 - side][t];
+    auto usable = [](const FootObs& f) { return f.valid && !f.collapsed; };
+    const FootObs* c[2] = {usable(obs[0][u]) ? &obs[0][u] : nullptr,
+                           usable(obs[1][u]) ? &obs[1][u] : nullptr};
+    auto dist = [](const FootObs& p, const FootObs& q) { return std::hypot(p.x - q.x, p.y - q.y); };
+    if (c[0] && c[1] && usable(b)) {
+      const double keep = dist(a, *c[side]) + dist(b, *c[1 - side]);
+      const double swap = dist(a, *c[1 - side]) + dist(b, *c[side]);
+      return keep <= swap ? c[side] : c[1 - side];
+    }
+    if (c[0] && c[1]) return dist(a, *c[0]) <= dist(a, *c[1]) ? c[0] : c[1];
+    return c[0] ? c[0] : c[1];
   };
-  std::vector<Stance> stances;
-  for (int side = 0; side < 2; ++side) {
-    const std::vector<double> v = SavGolDerivative(rel_x[side], fs_hz, 1, window, 2, causal);
-    std::vector<bool> contact(n, false);
-    for (int t = 0; t < n; ++t) {
-      const double h = (ground[t] - low[side][t]) / stature_px;
-      contact[t] = std::isfinite(h) && std::isfinite(v[t]) && h < o.contact_height &&
-                   v[t] / stature_px < o.contact_speed;
-    }
-    for (int t = 0; t < n;) {
-      if (!contact[t]) {
-        ++t;
-        continue;
+  std::vector<double> lower_v(n, kNaN);  // hip-relative x velocity of the lower foot
+  for (int t = 0; t < n; ++t) {
+    int low_side = -1;
+    for (int side = 0; side < 2; ++side) {
+      FootObs& ob = obs[side][t];
+      if (!ob.valid) continue;
+      ob.h = std::isfinite(ground[t]) ? (ground[t] - ob.h) / stature_px : kNaN;
+      if (ob.collapsed) continue;
+      // From the neighbour frames, or from the next ones out when a neighbour shows no usable
+      // foot (missing, or both feet on one spot).
+      for (int step = 1; step <= 2 && !std::isfinite(ob.v_back) && t - step >= 0; ++step) {
+        if (const FootObs* p = same_foot(t, side, t - step)) {
+          ob.v_back = (ob.rel - p->rel) * fs_hz / step;
+        }
       }
-      int e = t;
-      while (e < n && contact[e]) ++e;
-      // Complete contacts only: not touching the series ends, not too short.
-      if (t > 0 && e < n && e - t >= min_run) stances.push_back({t, e, side == 0});
-      t = e;
+      for (int step = 1; step <= 2 && !causal && !std::isfinite(ob.v_fwd) && t + step < n; ++step) {
+        if (const FootObs* q = same_foot(t, side, t + step)) {
+          ob.v_fwd = (q->rel - ob.rel) * fs_hz / step;
+        }
+      }
+      if (low_side < 0 || ob.h < obs[low_side][t].h) low_side = side;
+    }
+    if (low_side >= 0) {
+      const FootObs& ob = obs[low_side][t];
+      lower_v[t] = std::isfinite(ob.v_back) && std::isfinite(ob.v_fwd)
+                       ? 0.5 * (ob.v_back + ob.v_fwd)
+                       : (std::isfinite(ob.v_back) ? ob.v_back : ob.v_fwd);
     }
   }
-  std::sort(stances.begin(), stances.end(),
-            [](const Stance& a, const Stance& b) { return a.on < b.on; });
+  // Direction of travel over +-1 s: planted feet move backwards relative to the hips, and the
+  // lower foot is planted most of the time. Works for a panning camera and for walking
+  // backwards (where facing would be wrong); `facing` when undecided (standing).
+  const std::vector<double> drift = SlowQuantile(lower_v, half, causal, 0.5);
+  const double fallback = facing < 0 ? -1.0 : 1.0;
+  // Hip-relative velocity of a planted foot along the direction of travel, px/s (<= 0).
+  std::vector<double> planted_v(n, 0.0);
+  for (int t = 0; t < n; ++t) {
+    const double dir = drift[t] < 0 ? 1.0 : (drift[t] > 0 ? -1.0 : fallback);
+    if (std::isfinite(drift[t])) planted_v[t] = -std::abs(drift[t]);
+    for (int side = 0; side < 2; ++side) {
+      FootObs& ob = obs[side][t];
+      if (!ob.valid) continue;
+      ob.rel *= dir;
+      // Velocity from each neighbour frame separately: a glitch in one neighbour then cannot
+      // hide a planted foot, while a swinging foot moves forward on both sides.
+      const double vb = ob.v_back * dir, vf = ob.v_fwd * dir;
+      ob.v =
+          std::isfinite(vb) && std::isfinite(vf) ? std::min(vb, vf) : (std::isfinite(vb) ? vb : vf);
+    }
+  }
+
+  // ---- Planted observations grouped into contacts by position.
+  const double max_fwd_speed = o.contact_speed * stature_px;  // px/s
+  const double tol = o.foot_tolerance * stature_px;
+  const double back_per_frame = o.max_body_speed * stature_px / fs_hz;
+  const int hole = std::max(0, static_cast<int>(std::lround(o.max_hole_s * fs_hz)));
+  std::vector<Contact> contacts;
+  std::vector<int> open;
+  auto joins = [&](const Contact& c, double rel, int t) {
+    const double d = rel - c.rel_last;
+    return d <= tol && d >= -back_per_frame * (t - c.last) - tol;
+  };
+  for (int t = 0; t < n; ++t) {
+    std::erase_if(open, [&](int ci) { return t - contacts[ci].last - 1 > hole; });
+    int cand[2], nc = 0;
+    for (int side = 0; side < 2; ++side) {
+      const FootObs& ob = obs[side][t];
+      if (ob.valid && !ob.collapsed && std::isfinite(ob.h) && std::isfinite(ob.v) &&
+          ob.h < o.release_height && ob.v <= max_fwd_speed) {
+        cand[nc++] = side;
+      }
+    }
+    if (nc == 0) continue;
+    // Assignment of candidates to open contacts (or none): most joins, then least cost.
+    const int m = static_cast<int>(open.size());
+    int best_a[2] = {-1, -1}, best_joins = -1;
+    double best_cost = 0;
+    for (int a0 = -1; a0 < m; ++a0) {
+      for (int a1 = -1; a1 < (nc > 1 ? m : 0); ++a1) {
+        const int a[2] = {a0, nc > 1 ? a1 : -1};
+        if (a[0] >= 0 && a[0] == a[1]) continue;
+        int nj = 0;
+        double cost = 0;
+        bool ok = true;
+        for (int k = 0; k < nc && ok; ++k) {
+          if (a[k] < 0) continue;
+          const Contact& c = contacts[open[a[k]]];
+          const FootObs& ob = obs[cand[k]][t];
+          if (!joins(c, ob.rel, t)) {
+            ok = false;
+            break;
+          }
+          ++nj;
+          // Nearest to where the planted foot should be (moving back at its own mean velocity,
+          // or at the body's for a new contact); ties (crossing feet) go to the observation
+          // that continues the contact's foot from the previous frame, else to its label.
+          const double v = c.s0 >= 2 ? c.Slope() * fs_hz : planted_v[t];
+          const double predicted = c.rel_last + v * (t - c.last) / fs_hz;
+          bool same = c.Label() == cand[k];
+          if (c.last == t - 1) same = same_foot(t - 1, c.last_label, t) == &ob;
+          cost += std::abs(ob.rel - predicted) / stature_px + (same ? 0.0 : 0.05);
+        }
+        if (!ok) continue;
+        if (nj > best_joins || (nj == best_joins && cost < best_cost)) {
+          best_joins = nj;
+          best_cost = cost;
+          best_a[0] = a[0];
+          best_a[1] = a[1];
+        }
+      }
+    }
+    for (int k = 0; k < nc; ++k) {
+      const FootObs& ob = obs[cand[k]][t];
+      if (best_a[k] >= 0) {
+        contacts[open[best_a[k]]].Add(t, ob.rel, cand[k]);
+      } else if (ob.h < o.contact_height) {
+        Contact c;
+        c.first = t;
+        c.rel_first = ob.rel;
+        c.Add(t, ob.rel, cand[k]);
+        contacts.push_back(c);
+        open.push_back(static_cast<int>(contacts.size()) - 1);
+      }
+    }
+  }
+
+  // ---- Plausibility.
+  const int min_frames = std::max(2, static_cast<int>(std::lround(o.min_contact_s * fs_hz)));
+  std::erase_if(contacts, [&](const Contact& c) {
+    return c.last - c.first + 1 < min_frames || c.Slope() * fs_hz > max_fwd_speed;
+  });
+  std::sort(contacts.begin(), contacts.end(),
+            [](const Contact& a, const Contact& b) { return a.first < b.first; });
+  // A contact that resumes where the previous one stopped is the same foot (a longer hole).
+  for (size_t k = 1; k < contacts.size();) {
+    Contact& a = contacts[k - 1];
+    const Contact& b = contacts[k];
+    if (b.first > a.last && b.first - a.last <= 3 * (hole + 1) && joins(a, b.rel_first, b.first)) {
+      a.last = b.last;
+      a.rel_last = b.rel_last;
+      a.votes[0] += b.votes[0];
+      a.votes[1] += b.votes[1];
+      a.s0 += b.s0;
+      a.st += b.st;
+      a.sr += b.sr;
+      a.stt += b.stt;
+      a.str += b.str;
+      contacts.erase(contacts.begin() + static_cast<long>(k));
+    } else {
+      ++k;
+    }
+  }
+  for (Contact& c : contacts) {
+    c.strike_known = any_valid(c.first - 1);
+    c.toe_off_known = any_valid(c.last + 1);
+  }
+  // Two strikes closer than the shortest human step: the shorter contact is not a step.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t k = 1; k < contacts.size(); ++k) {
+      const Contact& a = contacts[k - 1];
+      const Contact& b = contacts[k];
+      if (!a.strike_known || !b.strike_known) continue;
+      if (time_s[b.first] - time_s[a.first] >= o.min_step_s) continue;
+      const bool drop_a = (a.last - a.first) < (b.last - b.first);
+      contacts.erase(contacts.begin() + static_cast<long>(drop_a ? k - 1 : k));
+      changed = true;
+      break;
+    }
+  }
+  if (contacts.empty()) return g;
+
+  // ---- Sides alternate; segments restart after a gap that hides a step.
+  std::vector<double> gaps;
+  for (size_t k = 1; k < contacts.size(); ++k) {
+    gaps.push_back(time_s[contacts[k].first] - time_s[contacts[k - 1].first]);
+  }
+  const double typical = gaps.empty() ? 0.0 : Median(gaps);
+  std::vector<size_t> seg_start = {0};
+  for (size_t k = 1; k < contacts.size(); ++k) {
+    if (gaps[k - 1] > 1.6 * typical) seg_start.push_back(k);
+  }
+  seg_start.push_back(contacts.size());
+  std::vector<int> segment(contacts.size());
+  for (size_t s = 0; s + 1 < seg_start.size(); ++s) {
+    int agree[2] = {0, 0};
+    for (size_t k = seg_start[s]; k < seg_start[s + 1]; ++k) {
+      for (int p = 0; p < 2; ++p) agree[p] += contacts[k].votes[(k - seg_start[s] + p) % 2];
+    }
+    const int p = agree[1] > agree[0] ? 1 : 0;
+    for (size_t k = seg_start[s]; k < seg_start[s + 1]; ++k) {
+      contacts[k].side = static_cast<int>((k - seg_start[s] + p) % 2);
+      segment[k] = static_cast<int>(s);
+    }
+  }
+
+  // ---- Events and summary.
   // Trimmed mean: step times alternate between whole frame counts (e.g. 10, 11, 10, ...), and
   // a median would pick one of them; the mean of the middle values does not.
   auto trimmed_mean = [](std::vector<double> v) {
@@ -249,33 +520,68 @@ GaitSummary DetectGait(std::span<const Skeleton> image, std::span<const double> 
     return cnt ? sum / cnt : med;
   };
   std::vector<double> step_times, stride_times, contact_times, flights;
-  for (size_t k = 0; k < stances.size(); ++k) {
-    const Stance& s = stances[k];
-    g.events.push_back({time_s[s.on], frames[s.on], s.left, GaitEventKind::kFootStrike});
-    g.events.push_back({time_s[s.off], frames[s.off], s.left, GaitEventKind::kToeOff});
-    contact_times.push_back(time_s[s.off] - time_s[s.on]);
-    if (k > 0 && stances[k - 1].left != s.left) {
-      step_times.push_back(time_s[s.on] - time_s[stances[k - 1].on]);
-      flights.push_back(time_s[s.on] - time_s[stances[k - 1].off]);
+  for (size_t k = 0; k < contacts.size(); ++k) {
+    const Contact& c = contacts[k];
+    const bool left = c.side == 0;
+    if (c.strike_known) {
+      g.events.push_back({time_s[c.first], frames[c.first], left, GaitEventKind::kFootStrike});
+      ++g.steps;
     }
-    for (size_t j = k; j-- > 0;) {
-      if (stances[j].left == s.left) {
-        stride_times.push_back(time_s[s.on] - time_s[stances[j].on]);
-        break;
+    if (c.toe_off_known) {
+      g.events.push_back({time_s[c.last + 1], frames[c.last + 1], left, GaitEventKind::kToeOff});
+    }
+    if (c.strike_known && c.toe_off_known) {
+      contact_times.push_back(time_s[c.last + 1] - time_s[c.first]);
+    }
+    if (k >= 1 && segment[k - 1] == segment[k]) {
+      const Contact& p = contacts[k - 1];
+      // Strike to strike and toe-off to toe-off both measure the step: twice the data.
+      if (p.strike_known && c.strike_known) {
+        step_times.push_back(time_s[c.first] - time_s[p.first]);
+      }
+      if (p.toe_off_known && c.toe_off_known) {
+        step_times.push_back(time_s[c.last + 1] - time_s[p.last + 1]);
+      }
+      if (p.toe_off_known && c.strike_known) {
+        flights.push_back(time_s[c.first] - time_s[p.last + 1]);
+      }
+    }
+    if (k >= 2 && segment[k - 2] == segment[k]) {
+      const Contact& q = contacts[k - 2];
+      if (q.strike_known && c.strike_known) {
+        stride_times.push_back(time_s[c.first] - time_s[q.first]);
+      }
+      if (q.toe_off_known && c.toe_off_known) {
+        stride_times.push_back(time_s[c.last + 1] - time_s[q.last + 1]);
       }
     }
   }
   std::sort(g.events.begin(), g.events.end(),
             [](const GaitEvent& a, const GaitEvent& b) { return a.time_s < b.time_s; });
-  g.steps = static_cast<int>(stances.size());
   g.step_time_s = trimmed_mean(step_times);
   g.stride_time_s = trimmed_mean(stride_times);
   g.cadence_spm = g.step_time_s > 0 ? 60.0 / g.step_time_s : 0.0;
   g.contact_time_s = trimmed_mean(contact_times);
-  const double f = Median(flights);
-  g.flight_time_s = std::max(0.0, f);
-  g.double_support_s = std::max(0.0, -f);
+  if (!flights.empty()) {
+    const double f = Median(flights);
+    g.flight_time_s = std::max(0.0, f);
+    g.double_support_s = std::max(0.0, -f);
+  }
   return g;
+}
+
+GaitSummary DetectGait(std::span<const Skeleton> image, std::span<const double> time_s,
+                       std::span<const FrameIndex> frames, double fs_hz, double facing,
+                       double stature_px, bool causal, const GaitOptions& options) {
+  std::vector<GaitFrame> feet(image.size());
+  for (size_t t = 0; t < image.size(); ++t) {
+    for (int side = 0; side < 2; ++side) {
+      feet[t].heel[side] = image[t][bp::kLeftHeel + side];
+      feet[t].toe[side] = image[t][bp::kLeftToe + side];
+    }
+    feet[t].hip = Mid(image[t][bp::kLeftHip], image[t][bp::kRightHip]);
+  }
+  return DetectGait(feet, time_s, frames, fs_hz, facing, stature_px, causal, options);
 }
 
 }  // namespace monokin::kinematics

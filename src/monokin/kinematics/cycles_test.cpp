@@ -124,12 +124,11 @@ Gait MakeGait(double stride_s, double duty, double speed_mps, double lift_m, dou
   return g;
 }
 
-void CheckGait(double stride_s, double duty, double speed, double lift, bool causal) {
-  std::mt19937 rng(14);
+// Checks the detected gait against the truth of MakeGait(stride_s, duty, ...) with n samples.
+// `sides` also checks that each strike is attributed to the right foot.
+void CheckEvents(const Gait& g, const GaitSummary& s, double stride_s, double duty, int n,
+                 bool sides = true) {
   const double fs = 30;
-  const Gait g = MakeGait(stride_s, duty, speed, lift, fs, 600, rng, 1.0);
-  const GaitSummary s =
-      DetectGait(g.frames, g.time_s, g.index, fs, +1, 1.75 * 300, causal, GaitOptions{});
   const double tol = 1.5 / fs;  // event times within 1.5 frames
   EXPECT_NEAR(s.stride_time_s, stride_s, tol);
   EXPECT_NEAR(s.step_time_s, stride_s / 2, tol);
@@ -142,10 +141,10 @@ void CheckGait(double stride_s, double duty, double speed, double lift, bool cau
   int found = 0, expected = 0;
   for (int side = 0; side < 2; ++side) {
     for (double ts : g.strikes[side]) {
-      if (ts + duty * stride_s > (600 - 2) / fs) continue;
+      if (ts + duty * stride_s > (n - 2) / fs) continue;
       ++expected;
       for (const GaitEvent& e : s.events) {
-        if (e.kind == GaitEventKind::kFootStrike && e.left == (side == 0) &&
+        if (e.kind == GaitEventKind::kFootStrike && (!sides || e.left == (side == 0)) &&
             std::abs(e.time_s - ts) <= tol) {
           ++found;
           break;
@@ -160,9 +159,98 @@ void CheckGait(double stride_s, double duty, double speed, double lift, bool cau
   EXPECT_LE(s.steps, expected + 1);
 }
 
+void CheckGait(double stride_s, double duty, double speed, double lift, bool causal) {
+  std::mt19937 rng(14);
+  const double fs = 30;
+  const Gait g = MakeGait(stride_s, duty, speed, lift, fs, 600, rng, 1.0);
+  const GaitSummary s =
+      DetectGait(g.frames, g.time_s, g.index, fs, +1, 1.75 * 300, causal, GaitOptions{});
+  CheckEvents(g, s, stride_s, duty, 600);
+}
+
 TEST(Gait, Running) { CheckGait(0.7, 0.35, 4.0, 0.3, false); }
 TEST(Gait, RunningCausal) { CheckGait(0.7, 0.35, 4.0, 0.3, true); }
 TEST(Gait, Walking) { CheckGait(1.1, 0.62, 1.3, 0.03, false); }
+
+// Walking backwards (the toes point to +x, the body travels to -x): the direction of travel
+// comes from the planted feet, not from the facing.
+TEST(Gait, WalkingBackwards) {
+  std::mt19937 rng(15);
+  const Gait g = MakeGait(1.1, 0.62, -1.0, 0.03, 30, 600, rng, 1.0);
+  const GaitSummary s = DetectGait(g.frames, g.time_s, g.index, 30, +1, 1.75 * 300, false);
+  CheckEvents(g, s, 1.1, 0.62, 600);
+}
+
+// Pose-model faults seen on real side views, injected into a clean running series: short dips
+// of a swinging foot to the ground (2 frames, held still: a planted-looking glitch), left/right
+// labels of the feet swapped for 1-3 frames, and both feet put on the same spot. None may add or
+// remove a step; sides stay right (feet alternate; the labels vote).
+TEST(Gait, RunningWithPoseGlitches) {
+  for (int trial = 0; trial < 6; ++trial) {
+    std::mt19937 rng(100 + trial);
+    const double stride = 0.62 + 0.02 * trial, duty = 0.36;
+    Gait g = MakeGait(stride, duty, 4.0, 0.3, 30, 600, rng, 1.5);
+    std::uniform_int_distribution<int> at(5, 590), len(1, 3);
+    auto in_swing = [&](int side, int t) {
+      const double ph = std::fmod(t / 30.0 / stride + (side ? 0.5 : 0.0) + 10.0, 1.0);
+      return ph > duty + 0.15 && ph < 0.9;  // clear of both contact ends
+    };
+    int dips = 0;
+    while (dips < 12) {
+      const int t = at(rng), side = dips % 2;
+      if (!in_swing(side, t) || !in_swing(side, t + 1)) continue;
+      for (int k = 0; k < 2; ++k) {  // on the ground, where it was at t
+        g.frames[t + k][bp::kLeftHeel + side] = {g.frames[t][bp::kLeftHeel + side].x, 600, 0};
+        g.frames[t + k][bp::kLeftToe + side] = {g.frames[t][bp::kLeftToe + side].x, 600, 0};
+      }
+      ++dips;
+    }
+    for (int k = 0; k < 25; ++k) {  // swapped labels
+      const int t = at(rng), l = len(rng);
+      for (int u = t; u < t + l; ++u) {
+        std::swap(g.frames[u][bp::kLeftHeel], g.frames[u][bp::kRightHeel]);
+        std::swap(g.frames[u][bp::kLeftToe], g.frames[u][bp::kRightToe]);
+      }
+    }
+    for (int k = 0; k < 10; ++k) {  // both feet on the same spot, between the two
+      const int t = at(rng);
+      for (int j : {bp::kLeftHeel, bp::kLeftToe}) {
+        const Vec3 m = Mid(g.frames[t][j], g.frames[t][j + 1]);
+        g.frames[t][j] = g.frames[t][j + 1] = m;
+      }
+    }
+    const GaitSummary s = DetectGait(g.frames, g.time_s, g.index, 30, +1, 1.75 * 300, false);
+    SCOPED_TRACE(trial);
+    CheckEvents(g, s, stride, duty, 600, false);
+    for (const GaitEvent& e : s.events)
+      if (e.kind == GaitEventKind::kFootStrike) printf("%d%c ", (int)e.frame, e.left ? 'L' : 'R');
+    printf("\n");
+    for (int side = 0; side < 2; ++side) {
+      for (double ts : g.strikes[side]) printf("%.1f ", ts * 30);
+      printf("\n");
+    }
+  }
+}
+
+// Two frames on the ground are not a contact, and strikes closer than a human step are not two
+// steps: a runner whose swinging foot brushes the ground for 2 frames every stride.
+TEST(Gait, ShortDipsAreNotContacts) {
+  std::mt19937 rng(16);
+  const double stride = 0.7, duty = 0.35;
+  Gait g = MakeGait(stride, duty, 4.0, 0.3, 30, 600, rng, 1.0);
+  // Mid-swing of the left foot in every stride: 2 frames held on the ground.
+  for (int c = 0; c < 30; ++c) {
+    const int t = static_cast<int>(std::lround((c + duty + 0.3) * stride * 30));
+    if (t + 1 >= 600) break;
+    for (int k = 0; k < 2; ++k) {
+      g.frames[t + k][bp::kLeftHeel] = {g.frames[t][bp::kLeftHeel].x, 600, 0};
+      g.frames[t + k][bp::kLeftToe] = {g.frames[t][bp::kLeftToe].x, 600, 0};
+    }
+  }
+  const GaitSummary s = DetectGait(g.frames, g.time_s, g.index, 30, +1, 1.75 * 300, false);
+  CheckEvents(g, s, stride, duty, 600);
+  EXPECT_LT(s.cadence_spm, 240);
+}
 
 }  // namespace
 }  // namespace monokin::kinematics

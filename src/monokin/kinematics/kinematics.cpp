@@ -251,6 +251,16 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   const std::vector<bool> swaps = DetectSwaps(labelled, o.causal);
   k.swaps_repaired = ApplySwaps(std::span<Skeleton>(image), swaps);
   if (has_world) ApplySwaps(std::span<Skeleton>(world), swaps);
+  // Foot points for gait before low-pass filtering, which would smear the label errors of
+  // crossing legs over neighbouring frames (the gait detector does not rely on labels).
+  std::vector<GaitFrame> feet(n);
+  for (size_t i = 0; i < n; ++i) {
+    for (int side = 0; side < 2; ++side) {
+      feet[i].heel[side] = image[i][bp::kLeftHeel + side];
+      feet[i].toe[side] = image[i][bp::kLeftToe + side];
+    }
+    feet[i].hip = Mid(image[i][bp::kLeftHip], image[i][bp::kRightHip]);
+  }
 
   // ---- Clean each coordinate. The One-Euro speed scale is the stature in that unit.
   Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
@@ -447,7 +457,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
 
   // ---- Gait (side views only: the foot direction must tell which way the athlete runs).
   if (k.facing_confidence >= 0.5 && st.height > 0) {
-    k.gait = DetectGait(image, k.time_s, k.frames, fs, k.facing, st.height, o.causal);
+    k.gait = DetectGait(feet, k.time_s, k.frames, fs, k.facing, st.height, o.causal);
   }
   return k;
 }
