@@ -27,6 +27,12 @@ Status OutputOptions::Validate() const {
     add(fmt::format("output.trail_frames must be between 0 and {}; got {}", kMaxTrailFrames,
                     trail_frames));
   }
+  for (const auto& [name, roll] : {std::pair{"highlight_pre_roll_s", highlight_pre_roll_s},
+                                   std::pair{"highlight_post_roll_s", highlight_post_roll_s}}) {
+    if (!(roll >= 0 && roll <= 60)) {
+      add(fmt::format("output.{} must be between 0 and 60 seconds; got {}", name, roll));
+    }
+  }
   if (errors.empty()) return OkStatus();
   return InvalidArgument(errors);
 }
@@ -34,7 +40,10 @@ Status OutputOptions::Validate() const {
 void to_json(nlohmann::json& j, const OutputOptions& o) {
   j = nlohmann::json{{"annotated_video", o.annotated_video}, {"video_codec", o.video_codec},
                      {"trail_frames", o.trail_frames},       {"frames_jsonl", o.frames_jsonl},
-                     {"athletes_csv", o.athletes_csv},       {"mot", o.mot}};
+                     {"athletes_csv", o.athletes_csv},       {"mot", o.mot},
+                     {"highlights", o.highlights},
+                     {"highlight_pre_roll_s", o.highlight_pre_roll_s},
+                     {"highlight_post_roll_s", o.highlight_post_roll_s}};
 }
 
 // Keys that are absent keep their current value (the config layer has already merged the file
@@ -49,6 +58,9 @@ void from_json(const nlohmann::json& j, OutputOptions& o) {
   read("frames_jsonl", o.frames_jsonl);
   read("athletes_csv", o.athletes_csv);
   read("mot", o.mot);
+  read("highlights", o.highlights);
+  read("highlight_pre_roll_s", o.highlight_pre_roll_s);
+  read("highlight_post_roll_s", o.highlight_post_roll_s);
 }
 
 }  // namespace monokin::output

@@ -24,6 +24,9 @@ struct OutputOptions {
   bool frames_jsonl = true;  // write frames.jsonl
   bool athletes_csv = true;  // write athletes/<id>.csv
   bool mot = true;           // write tracks.txt
+  bool highlights = true;    // cut highlights/<n>_<type>_<ids>.mp4 and highlights.mp4 (file input)
+  double highlight_pre_roll_s = 2.0;   // seconds of video kept before each key moment
+  double highlight_post_roll_s = 2.0;  // seconds of video kept after each key moment
   Status Validate() const;
 };
 void to_json(nlohmann::json& j, const OutputOptions& o);

@@ -14,10 +14,12 @@
 #include "monokin/core/sha256.h"
 #include "monokin/core/version.h"
 #include "monokin/detect/detector.h"
+#include "monokin/output/highlights.h"
 #include "monokin/output/run_outputs.h"
 #include "monokin/pipeline/blazepose_person_detector.h"
 #include "monokin/pipeline/bounded_queue.h"
 #include "monokin/pipeline/kinematics_outputs.h"
+#include "monokin/pipeline/moments_outputs.h"
 #include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
 
@@ -76,7 +78,8 @@ struct Engine::Impl {
       pose_stats{"pose"}, write_stats{"write"};
   std::atomic<long long> frames_dropped{0};
   std::vector<AthleteSeries> series;  // per athlete, for the movement decomposition after the run
-  nlohmann::json kinematics_summary;  // what the post-run step did, for run.json
+  nlohmann::json kinematics_summary;  // what the post-run steps did, for run.json
+  nlohmann::json moments_summary;
 
   void Fail(const std::string& stage, const Status& status) {
     {
@@ -92,6 +95,7 @@ struct Engine::Impl {
     to_write.Close();
   }
 
+  void AfterFrames(RunReport& report);
   void ReadLoop(const std::atomic<bool>* stop);
   void DetectLoop();
   void TrackLoop();
@@ -274,7 +278,48 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
       {"outputs", outputs ? outputs->files() : std::vector<std::string>{}},
       {"video_codec", outputs ? outputs->video_codec_used() : std::string()},
       {"kinematics", kinematics_summary},
+      {"moments", moments_summary},
   };
+}
+
+// After the frames, over whatever was written (interrupted runs included): the movement
+// decomposition (zero-phase filters need whole series), the key moments and their highlights.
+// Each step is timed as a stage of its own.
+void Engine::Impl::AfterFrames(RunReport& report) {
+  std::vector<AthleteKinematics> kinematics;
+  if (pose) {
+    StageStats stats("kinematics");
+    Result<KinematicsReport> kin = [&] {
+      ScopedStageTimer t(stats);
+      return WriteKinematicsOutputs(series, options.kinematics, options.out_dir);
+    }();
+    report.stages.push_back(stats.Summarise());
+    if (!kin.ok()) return Fail("kinematics", kin.status());
+    kinematics_summary = kin->summary;
+    kinematics = std::move(kin->athletes);
+  }
+  StageStats moment_stats("moments");
+  const nlohmann::json meta = {{"tool", "monokin"}, {"version", kVersion},
+                               {"input", options.source.uri}, {"config", config["moments"]}};
+  Result<std::vector<KeyMoment>> found = [&] {
+    ScopedStageTimer t(moment_stats);
+    return WriteMomentsOutputs(series, kinematics, options.moments, meta, options.out_dir);
+  }();
+  report.stages.push_back(moment_stats.Summarise());
+  if (!found.ok()) return Fail("moments", found.status());
+  moments_summary = {{"count", found->size()}, {"files", {"moments.json", "moments.xml"}}};
+  if (options.output.highlights && source->info().kind == video::SourceKind::kFile &&
+      !found->empty()) {
+    StageStats highlight_stats("highlights");
+    Status cut = [&] {
+      ScopedStageTimer t(highlight_stats);
+      return output::CutHighlights(options.source.uri, *found, options.output.highlight_pre_roll_s,
+                                   options.output.highlight_post_roll_s, options.out_dir);
+    }();
+    report.stages.push_back(highlight_stats.Summarise());
+    if (!cut.ok()) return Fail("highlights", cut);
+    moments_summary["highlights"] = {{"clips", found->size()}, {"reel", "highlights.mp4"}};
+  }
 }
 
 RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<bool>* stop) {
@@ -306,7 +351,7 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
       m.Fail("write", written);
       break;
     }
-    if (m.pose) AppendToSeries(item->result, m.series);
+    AppendToSeries(item->result, m.series);
     latency.Add(Clock::now() - item->decoded_at);
     ++report.frames_written;
     report.last_frame = item->frame.info.index;
@@ -338,20 +383,7 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
   Status closed = m.outputs->Close();
   if (!closed.ok()) m.Fail("write", closed);
 
-  // Offline movement decomposition over whatever was written, interrupted runs included.
-  if (m.pose && closed.ok()) {
-    StageStats kin_stats("kinematics");
-    Result<KinematicsReport> kin = [&] {
-      ScopedStageTimer t(kin_stats);
-      return WriteKinematicsOutputs(m.series, m.options.kinematics, m.options.out_dir);
-    }();
-    if (kin.ok()) {
-      m.kinematics_summary = kin->summary;
-    } else {
-      m.Fail("kinematics", kin.status());
-    }
-    report.stages.push_back(kin_stats.Summarise());
-  }
+  if (closed.ok()) m.AfterFrames(report);
 
   report.wall_s = elapsed_s();
   report.fps = report.wall_s > 0 ? static_cast<double>(report.frames_written) / report.wall_s : 0;

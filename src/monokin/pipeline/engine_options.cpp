@@ -22,7 +22,8 @@ Status RunOptions::Validate() const {
 Status EngineOptions::Validate() const {
   std::string errors;
   for (const Status& s : {source.Validate(), detect.Validate(), track.Validate(), pose.Validate(),
-                          kinematics.Validate(), output.Validate(), run.Validate()}) {
+                          kinematics.Validate(), moments.Validate(), output.Validate(),
+                          run.Validate()}) {
     if (!s.ok()) errors += (errors.empty() ? "" : "\n") + s.message();
   }
   if (out_dir.empty()) errors += (errors.empty() ? "" : "\n") + std::string("output folder is empty");
@@ -51,6 +52,7 @@ nlohmann::json ConfigToJson(const EngineOptions& o) {
                         {"track", o.track},
                         {"pose", o.pose},
                         {"kinematics", o.kinematics},
+                        {"moments", o.moments},
                         {"output", o.output},
                         {"engine",
                          {{"realtime", o.run.realtime},
@@ -69,6 +71,9 @@ Status ConfigFromJson(const nlohmann::json& config, EngineOptions& o) {
     if (config.contains("pose")) o.pose = config.at("pose").get<pose::PoseOptions>();
     if (config.contains("kinematics")) {
       o.kinematics = config.at("kinematics").get<kinematics::KinematicsOptions>();
+    }
+    if (config.contains("moments")) {
+      MK_ASSIGN_OR_RETURN(o.moments, moments::MomentsOptionsFromConfig(config.at("moments"), "config"));
     }
     if (config.contains("output")) o.output = config.at("output").get<output::OutputOptions>();
     if (config.contains("engine")) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Everything one analysis run needs to know, and its JSON form (the config file schema).
 // The JSON keys are the stage names: {"video": {...}, "detect": {...}, "track": {...},
-// "pose": {...}, "kinematics": {...}, "output": {...}, "engine": {...}}.
+// "pose": {...}, "kinematics": {...}, "moments": {...}, "output": {...}, "engine": {...}}.
 #pragma once
 
 #include <string>
@@ -11,6 +11,7 @@
 #include "monokin/core/status.h"
 #include "monokin/detect/detector.h"
 #include "monokin/kinematics/kinematics.h"
+#include "monokin/moments/moments_options.h"
 #include "monokin/output/run_outputs.h"
 #include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
@@ -32,6 +33,7 @@ struct EngineOptions {
   track::TrackerOptions track;
   pose::PoseOptions pose;
   kinematics::KinematicsOptions kinematics;
+  moments::MomentsOptions moments;
   output::OutputOptions output;
   RunOptions run;
   std::string out_dir = "out/run";
