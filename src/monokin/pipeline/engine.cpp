@@ -18,6 +18,7 @@
 #include "monokin/output/run_outputs.h"
 #include "monokin/pipeline/blazepose_person_detector.h"
 #include "monokin/pipeline/bounded_queue.h"
+#include "monokin/pipeline/keypoints_outputs.h"
 #include "monokin/pipeline/kinematics_outputs.h"
 #include "monokin/pipeline/moments_outputs.h"
 #include "monokin/pose/pose_estimator.h"
@@ -288,6 +289,7 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
 void Engine::Impl::AfterFrames(RunReport& report) {
   std::vector<AthleteKinematics> kinematics;
   if (pose) {
+    if (Status s = WriteKeypointsJson(series, options.out_dir); !s.ok()) return Fail("write", s);
     StageStats stats("kinematics");
     Result<KinematicsReport> kin = [&] {
       ScopedStageTimer t(stats);
