@@ -94,9 +94,13 @@ void SolveBlock(int rows, int cols, Value value, Take take, Workspace& ws) {
   const int n = transpose ? cols : rows, m = transpose ? rows : cols;
   ws.block.resize(static_cast<size_t>(n) * m);
   double* a = ws.block.data();
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      a[transpose ? static_cast<size_t>(c) * m + r : static_cast<size_t>(r) * m + c] = value(r, c);
+  if (transpose) {
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) a[static_cast<size_t>(c) * m + r] = value(r, c);
+    }
+  } else {
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) a[static_cast<size_t>(r) * m + c] = value(r, c);
     }
   }
   SolveWide(a, n, m, ws);
@@ -111,7 +115,7 @@ struct Edge {
   double cost = 0;  // < max_cost
 };
 
-int FindRoot(std::vector<int>& parent, int x) {
+int FindRoot(int* parent, int x) {
   while (parent[x] != x) {
     parent[x] = parent[parent[x]];
     x = parent[x];
@@ -121,68 +125,90 @@ int FindRoot(std::vector<int>& parent, int x) {
 
 // The gated problem on a matrix whose pairs are `edges` (each cost < max_cost, each pair at
 // most once) and max_cost everywhere else, one connected group at a time. Appends the chosen
-// pairs, with their costs, to `chosen`.
+// pairs, with their costs, to `chosen`. Trackers call this many times a frame on small
+// matrices, so the bookkeeping lives in one buffer.
 void SolveGroups(std::span<const Edge> edges, int rows, int cols, double max_cost, Workspace& ws,
                  std::vector<Edge>& chosen) {
   if (edges.empty()) return;
-  // Nodes: rows 0..rows-1, then columns rows..rows+cols-1.
-  const int nodes = rows + cols;
-  std::vector<int> parent(nodes);
-  std::iota(parent.begin(), parent.end(), 0);
-  std::vector<char> touched(nodes, 0);
+  // Nodes: rows 0..rows-1, then columns rows..rows+cols-1. A group holds at least one row and
+  // one column, so there are at most min(rows, cols) of them.
+  const int nodes = rows + cols, max_groups = std::min(rows, cols);
+  const int num_edges = static_cast<int>(edges.size());
+  std::vector<int> buffer(static_cast<size_t>(5) * nodes + 6 * max_groups + 3 + num_edges);
+  int* next = buffer.data();
+  auto take = [&](int n) {
+    int* p = next;
+    next += n;
+    return p;
+  };
+  int* parent = take(nodes);
+  int* root_group = take(nodes);  // group of a root node, -1 before it has one
+  int* group = take(nodes);       // group of a node, -1 when it has no edge
+  int* local = take(nodes);       // index of a node inside its group
+  int* member = take(nodes);      // rows of each group, then columns of each group
+  int* group_rows = take(max_groups);
+  int* group_cols = take(max_groups);
+  int* row_begin = take(max_groups + 1);
+  int* col_begin = take(max_groups + 1);
+  int* edge_begin = take(max_groups + 1);
+  int* fill = take(max_groups);
+  int* by_group = take(num_edges);  // edge indices, grouped
+  std::iota(parent, parent + nodes, 0);
+  std::fill(root_group, root_group + nodes, -1);
+  std::fill(group, group + nodes, -1);
   for (const Edge& e : edges) {
-    touched[e.row] = touched[rows + e.col] = 1;
+    group[e.row] = group[rows + e.col] = 0;  // has an edge
     const int a = FindRoot(parent, e.row), b = FindRoot(parent, rows + e.col);
     if (a != b) parent[a] = b;
   }
-  // Number the groups and give every touched node its index inside its group; nodes are
+  // Number the groups and give every node with an edge its index inside its group; nodes are
   // visited in ascending order, so rows and columns keep their order inside a group.
-  std::vector<int> group_of_root(nodes, -1), group(nodes, -1), local(nodes, -1);
-  std::vector<int> group_rows, group_cols;
+  int groups = 0;
   for (int node = 0; node < nodes; ++node) {
-    if (!touched[node]) continue;
-    int& g = group_of_root[FindRoot(parent, node)];
+    if (group[node] < 0) continue;
+    int& g = root_group[FindRoot(parent, node)];
     if (g < 0) {
-      g = static_cast<int>(group_rows.size());
-      group_rows.push_back(0);
-      group_cols.push_back(0);
+      g = groups++;
+      group_rows[g] = group_cols[g] = 0;
     }
     group[node] = g;
     local[node] = node < rows ? group_rows[g]++ : group_cols[g]++;
   }
-  const int groups = static_cast<int>(group_rows.size());
-  // Members of each group (CSR: row_begin[g] + local index -> row), and its edges.
-  std::vector<int> row_begin(groups + 1, 0), col_begin(groups + 1, 0), edge_begin(groups + 1, 0);
+  row_begin[0] = col_begin[0] = edge_begin[0] = 0;
   for (int g = 0; g < groups; ++g) {
     row_begin[g + 1] = row_begin[g] + group_rows[g];
     col_begin[g + 1] = col_begin[g] + group_cols[g];
+    edge_begin[g + 1] = 0;
   }
-  std::vector<int> member(row_begin[groups] + col_begin[groups]);
   const int col_offset = row_begin[groups];
   for (int node = 0; node < nodes; ++node) {
-    if (!touched[node]) continue;
     const int g = group[node];
-    member[node < rows ? row_begin[g] + local[node] : col_offset + col_begin[g] + local[node]] =
-        node < rows ? node : node - rows;
+    if (g < 0) continue;
+    if (node < rows) {
+      member[row_begin[g] + local[node]] = node;
+    } else {
+      member[col_offset + col_begin[g] + local[node]] = node - rows;
+    }
   }
   for (const Edge& e : edges) ++edge_begin[group[e.row] + 1];
-  for (int g = 0; g < groups; ++g) edge_begin[g + 1] += edge_begin[g];
-  std::vector<int> fill(edge_begin.begin(), edge_begin.end() - 1);
-  std::vector<const Edge*> by_group(edges.size());
-  for (const Edge& e : edges) by_group[fill[group[e.row]]++] = &e;
+  for (int g = 0; g < groups; ++g) {
+    edge_begin[g + 1] += edge_begin[g];
+    fill[g] = edge_begin[g];
+  }
+  for (int k = 0; k < num_edges; ++k) by_group[fill[group[edges[k].row]]++] = k;
 
   std::vector<double> sub;
   for (int g = 0; g < groups; ++g) {
     const int n = group_rows[g], m = group_cols[g];
-    const int* rs = &member[row_begin[g]];
-    const int* cs = &member[col_offset + col_begin[g]];
     if (n == 1 && m == 1) {  // one pair, cheaper than leaving both unmatched
-      chosen.push_back(*by_group[edge_begin[g]]);
+      chosen.push_back(edges[by_group[edge_begin[g]]]);
       continue;
     }
+    const int* rs = member + row_begin[g];
+    const int* cs = member + col_offset + col_begin[g];
     sub.assign(static_cast<size_t>(n) * m, max_cost);
     for (int k = edge_begin[g]; k < edge_begin[g + 1]; ++k) {
-      const Edge& e = *by_group[k];
+      const Edge& e = edges[by_group[k]];
       sub[static_cast<size_t>(local[e.row]) * m + local[rows + e.col]] = e.cost;
     }
     SolveBlock(
@@ -213,6 +239,7 @@ std::vector<std::pair<int, int>> MatchWeights(std::span<const Edge> edges, int r
   if (rows <= 0 || cols <= 0 || edges.empty()) return matches;
   Workspace ws;
   std::vector<Edge> chosen;
+  chosen.reserve(std::min(rows, cols));
   SolveGroups(edges, rows, cols, 0.0, ws, chosen);
   // The threshold comes after the solve: a pair at or below it still takes its row and column.
   for (const Edge& e : chosen) {
@@ -286,7 +313,10 @@ double AssignmentObjective(std::span<const double> cost, int cols, double max_co
 
 std::vector<std::pair<int, int>> MaxWeightMatching(std::span<const double> score, int rows,
                                                    int cols, double min_score) {
+  const size_t cells = static_cast<size_t>(std::max(rows, 0)) * std::max(cols, 0);
   std::vector<Edge> edges;
+  edges.reserve(static_cast<size_t>(
+      std::count_if(score.begin(), score.begin() + cells, [](double w) { return w > 0; })));
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < cols; ++c) {
       const double w = score[static_cast<size_t>(r) * cols + c];
