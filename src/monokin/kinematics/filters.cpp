@@ -28,12 +28,6 @@ void ForEachFiniteRun(std::span<const double> x, F&& f) {
   }
 }
 
-void FilterBackward(std::span<const Biquad> sections, std::span<double> x) {
-  std::reverse(x.begin(), x.end());
-  FilterForward(sections, x);
-  std::reverse(x.begin(), x.end());
-}
-
 // Median of v (destroys order).
 double MedianOf(double* v, int n) {
   std::nth_element(v, v + n / 2, v + n);
@@ -53,8 +47,8 @@ void Unwrap(std::span<double> x, double period) {
     if (std::isfinite(prev)) {
       double d = raw + offset - prev;
       // Bring the step into (-period/2, period/2]; a real step that large is impossible at
-      // video rates, a wrap-around is certain.
-      offset -= period * std::round(d / period);
+      // video rates, a wrap-around is certain. (Most steps are small: round() would give 0.)
+      if (!(std::abs(d) < 0.5 * period)) offset -= period * std::round(d / period);
     }
     v = raw + offset;
     prev = v;
@@ -93,7 +87,116 @@ void FillGaps(std::span<double> x, int max_gap, bool causal) {
   }
 }
 
+namespace {
+
+// The finite samples of a sliding window, kept sorted in a small array: O(window) insert,
+// erase or replace (shifting a few doubles), O(1) median and O(window / 2) MAD, where copying
+// the window and selecting twice (the reference) costs several times more.
+class SortedWindow {
+ public:
+  explicit SortedWindow(int capacity) : v_(capacity) {}
+  int size() const { return m_; }
+  void Insert(double x) {
+    int i = m_++;
+    for (; i > 0 && v_[i - 1] > x; --i) v_[i] = v_[i - 1];
+    v_[i] = x;
+  }
+  void Erase(double x) {
+    int i = Find(x);
+    for (--m_; i < m_; ++i) v_[i] = v_[i + 1];
+  }
+  // Erase(out) then Insert(in), in one pass.
+  void Replace(double out, double in) {
+    int i = Find(out);
+    if (in > out) {
+      for (; i + 1 < m_ && v_[i + 1] < in; ++i) v_[i] = v_[i + 1];
+    } else {
+      for (; i > 0 && v_[i - 1] > in; --i) v_[i] = v_[i - 1];
+    }
+    v_[i] = in;
+  }
+  // As MedianOf: the middle value, or the mean of the two middle values.
+  double Median() const { return m_ % 2 == 1 ? v_[m_ / 2] : 0.5 * (v_[m_ / 2] + v_[m_ / 2 - 1]); }
+  // Median of |v - med| (med from Median()). The deviations of v[0..p) (p = size / 2, all
+  // <= med) and of v[p..size) (all >= med) are two sorted sequences growing outwards from med.
+  // The r-th smallest of their union takes a from the first and r - a from the second for the
+  // a that minimises the larger of the two last taken: a min-max over a few candidates, without
+  // the unpredictable branches of a merge.
+  double MedianDeviation(double med) const {
+    const int p = m_ / 2;
+    auto order = [&](int r) {  // r-th smallest deviation, 1-based
+      double best = std::numeric_limits<double>::infinity();
+      for (int a = std::max(0, r - (m_ - p)); a <= std::min(r, p); ++a) {
+        const double l = a > 0 ? med - v_[p - a] : 0.0;
+        const double h = r - a > 0 ? v_[p + r - a - 1] - med : 0.0;
+        best = std::min(best, std::max(l, h));
+      }
+      return best;
+    };
+    return m_ % 2 == 1 ? order(m_ / 2 + 1) : 0.5 * (order(m_ / 2 + 1) + order(m_ / 2));
+  }
+
+ private:
+  int Find(double x) const {  // index of a value equal to x (present)
+    int i = 0;
+    while (v_[i] < x) ++i;
+    return i;
+  }
+  std::vector<double> v_;
+  int m_ = 0;
+};
+
+}  // namespace
+
 int Hampel(std::span<double> x, int half_window, double n_sigmas, bool causal) {
+  const int n = static_cast<int>(x.size());
+  if (half_window <= 0 || n == 0) return 0;
+  constexpr double kMadToSigma = 1.4826;  // MAD of a normal distribution is 0.6745 sigma
+  const int before = causal ? 2 * half_window : half_window;
+  const int after = causal ? 0 : half_window;
+  // The decisions use the input values, not already-corrected ones: the inputs of the last
+  // before + 1 samples (those that can still leave the window) are kept in a ring.
+  const int ring = before + 2;
+  std::vector<double> orig(ring);
+  SortedWindow win(2 * half_window + 1);
+  // Window of sample i: [i - before, i + after], clipped to the series.
+  for (int k = 0; k <= std::min(after, n - 1); ++k) {
+    if (std::isfinite(x[k])) win.Insert(x[k]);
+  }
+  int replaced = 0;
+  int slot = 0;  // i % ring; sample i - before - 1 is at slot + 1 (mod ring)
+  for (int i = 0; i < n; ++i, slot = slot + 1 == ring ? 0 : slot + 1) {
+    const double xi = x[i];  // still the input: only samples before i have been replaced
+    orig[slot] = xi;
+    if (i > 0) {
+      const int add = i + after, drop = i - before - 1;
+      const double gone = orig[slot + 1 == ring ? 0 : slot + 1];
+      const bool in = add < n && std::isfinite(x[add]);
+      const bool out = drop >= 0 && std::isfinite(gone);
+      if (in && out) {
+        win.Replace(gone, x[add]);
+      } else if (in) {
+        win.Insert(x[add]);
+      } else if (out) {
+        win.Erase(gone);
+      }
+    }
+    if (!std::isfinite(xi) || win.size() < 3) continue;
+    const double med = win.Median();
+    const double mad = win.MedianDeviation(med);
+    if (std::abs(xi - med) > n_sigmas * kMadToSigma * mad && mad > 0) {
+      // Offline the centred median is the local level. A trailing median lags a moving signal
+      // by half a window, so live the previous (already cleaned) sample is the better guess.
+      x[i] = (causal && i > 0 && std::isfinite(x[i - 1])) ? x[i - 1] : med;
+      ++replaced;
+    }
+  }
+  return replaced;
+}
+
+namespace detail {
+
+int HampelReference(std::span<double> x, int half_window, double n_sigmas, bool causal) {
   const int n = static_cast<int>(x.size());
   if (half_window <= 0 || n == 0) return 0;
   // The decision uses the input values, not already-corrected ones, so a copy is kept.
@@ -122,6 +225,8 @@ int Hampel(std::span<double> x, int half_window, double n_sigmas, bool causal) {
   }
   return replaced;
 }
+
+}  // namespace detail
 
 std::vector<Biquad> DesignButterworthLowPass(int order, double cutoff_hz, double fs_hz) {
   MK_CHECK(order >= 1 && order <= 8) << "order " << order;
@@ -169,7 +274,61 @@ double ZeroPhaseDesignCutoffHz(int order, double cutoff_hz, double fs_hz) {
   return std::atan(wc) * fs_hz / kPi;
 }
 
+namespace {
+
+// State of one section started at the steady state of a constant input x0 (DC gain g).
+struct SectionState {
+  double z1, z2;
+  SectionState(const Biquad& s, double x0) {
+    const double g = (s.b0 + s.b1 + s.b2) / (1.0 + s.a1 + s.a2);
+    const double y0 = g * x0;
+    z1 = y0 - s.b0 * x0;
+    z2 = s.b2 * x0 - s.a2 * y0;
+  }
+  double Step(const Biquad& s, double in) {
+    const double y = s.b0 * in + z1;
+    z1 = s.b1 * in - s.a1 * y + z2;
+    z2 = s.b2 * in - s.a2 * y;
+    return y;
+  }
+};
+
+// Runs the sections over n samples from `x` in steps of `stride` (+1 forward, -1 backward), two
+// sections per pass: the second section's recurrence then overlaps the first's (a single
+// section is bound by the latency of its own recurrence). Same arithmetic, in the same order
+// per sample, as running the sections one after the other (FilterForwardReference).
+void RunSections(std::span<const Biquad> sections, double* x, size_t n, std::ptrdiff_t stride) {
+  if (n == 0) return;
+  size_t k = 0;
+  for (; k + 1 < sections.size(); k += 2) {
+    const Biquad p = sections[k], q = sections[k + 1];
+    SectionState sp(p, x[0]);
+    const double y0 = sp.Step(p, x[0]);
+    SectionState sq(q, y0);
+    x[0] = sq.Step(q, y0);
+    double* v = x;
+    for (size_t i = 1; i < n; ++i) {
+      v += stride;
+      *v = sq.Step(q, sp.Step(p, *v));
+    }
+  }
+  if (k < sections.size()) {
+    const Biquad p = sections[k];
+    SectionState sp(p, x[0]);
+    double* v = x;
+    for (size_t i = 0; i < n; ++i, v += stride) *v = sp.Step(p, *v);
+  }
+}
+
+}  // namespace
+
 void FilterForward(std::span<const Biquad> sections, std::span<double> x) {
+  RunSections(sections, x.data(), x.size(), 1);
+}
+
+namespace detail {
+
+void FilterForwardReference(std::span<const Biquad> sections, std::span<double> x) {
   if (x.empty()) return;
   for (const Biquad& s : sections) {
     // Steady state for a constant input x[0]: y = g x0 with g the DC gain (1 by design).
@@ -188,6 +347,8 @@ void FilterForward(std::span<const Biquad> sections, std::span<double> x) {
   }
 }
 
+}  // namespace detail
+
 bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double fs_hz) {
   if (cutoff_hz >= 0.49 * fs_hz) return false;
   const double design = ZeroPhaseDesignCutoffHz(order, cutoff_hz, fs_hz);
@@ -197,7 +358,9 @@ bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double f
   // steady state of a constant, not of the local trend) has died out before the data begins;
   // at least 3 * (order + 1) samples as is customary, and at most the run length - 1.
   const int pad_wanted = std::max(3 * (order + 1), static_cast<int>(6.0 * fs_hz / cutoff_hz));
-  std::vector<double> buf;
+  // Scratch reused across calls: a fresh buffer per signal would be a fresh mapping (page
+  // faults) for long series.
+  thread_local std::vector<double> buf;
   ForEachFiniteRun(x, [&](size_t b, size_t e) {
     const int n = static_cast<int>(e - b);
     if (n < 4) return;
@@ -209,7 +372,7 @@ bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double f
     for (int i = 0; i < n; ++i) buf[pad + i] = x[b + i];
     for (int i = 0; i < pad; ++i) buf[pad + n + i] = 2 * last - x[e - 2 - i];
     FilterForward(sections, buf);
-    FilterBackward(sections, buf);
+    RunSections(sections, buf.data() + buf.size() - 1, buf.size(), -1);  // backward
     for (int i = 0; i < n; ++i) x[b + i] = buf[pad + i];
   });
   return true;

@@ -76,4 +76,11 @@ void Smooth(std::span<double> x, double fs_hz, bool causal, int order, double cu
 std::vector<double> SavGolDerivative(std::span<const double> x, double fs_hz, int deriv, int window,
                                      int poly, bool causal);
 
+namespace detail {
+// Plain reference implementations of the optimised Hampel and FilterForward, kept to test the
+// fast ones against (same results on random inputs, filters_test.cpp).
+int HampelReference(std::span<double> x, int half_window, double n_sigmas, bool causal);
+void FilterForwardReference(std::span<const Biquad> sections, std::span<double> x);
+}  // namespace detail
+
 }  // namespace monokin::kinematics
