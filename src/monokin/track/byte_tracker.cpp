@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include <Eigen/Cholesky>
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -16,81 +14,26 @@
 #include <numeric>
 
 #include "monokin/core/assignment.h"
+#include "monokin/track/kalman_box.h"
 
 namespace monokin::track {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// ---- Kalman filter on (cx, cy, w, h, vcx, vcy, vw, vh); time in seconds ----------------------
-// Noise relative to the box, BoT-SORT's per-frame weights (1/20 position, 1/160 velocity)
-// turned into rates: variances grow linearly with elapsed time, so any frame rate works.
-struct BoxKalman {
-  using Vec8 = Eigen::Matrix<double, 8, 1>;
-  using Mat8 = Eigen::Matrix<double, 8, 8>;
-  using Vec4 = Eigen::Matrix<double, 4, 1>;
-  static constexpr double kPos = 1.0 / 20;             // measurement std, x box size
-  static constexpr double kProcPos = 0.27;             // per sqrt(s), x box size
-  static constexpr double kProcVel = 1.0;              // per sqrt(s), x box size per second
-  static constexpr double kInitVel = 10.0 / 160 * 30;  // x box size per second
-
-  Vec8 x;
-  Mat8 p;
-
-  static Vec4 Measure(const BoxPx& b) { return Vec4(b.cx(), b.cy(), b.w, b.h); }
-
-  void Init(const BoxPx& b) {
-    x.setZero();
-    x.head<4>() = Measure(b);
-    const double w = b.w, h = b.h;
-    Vec8 sd;
-    sd << 2 * kPos * w, 2 * kPos * h, 2 * kPos * w, 2 * kPos * h, kInitVel * w, kInitVel * h,
-        kInitVel * w, kInitVel * h;
-    p = sd.cwiseProduct(sd).asDiagonal();
-  }
-
-  void Predict(double dt) {
-    if (dt <= 0) return;
-    for (int i = 0; i < 4; ++i) x(i) += dt * x(i + 4);
-    x(2) = std::max(x(2), 1.0);
-    x(3) = std::max(x(3), 1.0);
-    // P = F P F^T with F = [I dt*I; 0 I], written out blockwise.
-    const Eigen::Matrix4d a = p.topLeftCorner<4, 4>(), b = p.topRightCorner<4, 4>();
-    const Eigen::Matrix4d c = p.bottomLeftCorner<4, 4>(), d = p.bottomRightCorner<4, 4>();
-    p.topLeftCorner<4, 4>() = a + dt * (b + c) + dt * dt * d;
-    p.topRightCorner<4, 4>() = b + dt * d;
-    p.bottomLeftCorner<4, 4>() = c + dt * d;
-    const double w = x(2), h = x(3);
-    const double s[4] = {w, h, w, h};
-    for (int i = 0; i < 4; ++i) {
-      p(i, i) += kProcPos * kProcPos * s[i] * s[i] * dt;
-      p(i + 4, i + 4) += kProcVel * kProcVel * s[i] * s[i] * dt;
-    }
-  }
-
-  void Update(const BoxPx& b) {
-    const Vec4 z = Measure(b);
-    const double w = x(2), h = x(3);
-    Eigen::Matrix4d s = p.topLeftCorner<4, 4>();
-    const double r[4] = {kPos * w, kPos * h, kPos * w, kPos * h};
-    for (int i = 0; i < 4; ++i) s(i, i) += r[i] * r[i];
-    const Eigen::Matrix<double, 8, 4> pht = p.leftCols<4>();
-    const Eigen::Matrix<double, 8, 4> k = s.ldlt().solve(pht.transpose()).transpose();
-    x += k * (z - x.head<4>());
-    p -= k * pht.transpose();
-    x(2) = std::max(x(2), 1.0);
-    x(3) = std::max(x(3), 1.0);
-  }
-
-  BoxPx Box() const {
-    BoxPx b;
-    b.w = static_cast<float>(x(2));
-    b.h = static_cast<float>(x(3));
-    b.x = static_cast<float>(x(0) - x(2) / 2);
-    b.y = static_cast<float>(x(1) - x(3) / 2);
-    return b;
-  }
-};
+// The Kalman box of kalman_box.h with BoT-SORT's noise: relative to the box width for the
+// horizontal components and to its height for the vertical ones; per-frame weights 1/20
+// (position, measurement) and 1/160 (velocity) turned into rates, so any frame rate works.
+KalmanBoxNoise ByteNoise() {
+  KalmanBoxNoise n;
+  n.measurement = 1.0 / 20;
+  n.process_position = 0.27;             // per sqrt(s), x box size
+  n.process_velocity = 1.0;              // per sqrt(s), x box size per second
+  n.initial_position = 2.0 / 20;         // x box size
+  n.initial_velocity = 10.0 / 160 * 30;  // x box size per second
+  n.scale = KalmanBoxNoise::Scale::kPerAxis;
+  return n;
+}
 
 double Iou(const BoxPx& a, const BoxPx& b) {
   const double ix = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
@@ -114,8 +57,9 @@ struct Observation {
 };
 
 struct TrackState {
+  explicit TrackState(const KalmanBox& filter) : kf(filter), kf_at_obs(filter) {}
   TrackId id = -1;  // assigned when confirmed
-  BoxKalman kf;
+  KalmanBox kf;
   int hits = 0;  // consecutive matches while tentative, total after
   int frames_since_seen = 0;
   bool confirmed = false;
@@ -123,7 +67,7 @@ struct TrackState {
   BoxPx last_det;
   double last_seen_s = 0;
   // State at the last observation and the time steps predicted since (for ORU).
-  BoxKalman kf_at_obs;
+  KalmanBox kf_at_obs;
   std::vector<double> dts_since_obs;
   std::deque<Observation> history;  // recent observations, for the motion direction
 };
@@ -144,10 +88,7 @@ class ByteTracker final : public Tracker {
     last_time_s_ = t;
 
     for (TrackState& tr : tracks_) {
-      if (tr.frames_since_seen > 0) {
-        tr.kf.x(6) = 0;  // a lost box keeps its size (BoT-SORT/ByteTrack)
-        tr.kf.x(7) = 0;
-      }
+      if (tr.frames_since_seen > 0) tr.kf.HoldSize();  // a lost box keeps its size (BoT-SORT)
       tr.kf.Predict(dt);
       tr.dts_since_obs.push_back(dt);
     }
@@ -180,7 +121,7 @@ class ByteTracker final : public Tracker {
       std::vector<double> w(static_cast<size_t>(nt) * nd, 0.0);
       for (int a = 0; a < nt; ++a) {
         const TrackState& tr = tracks_[trks[a]];
-        const BoxPx ref = use_last_obs ? tr.last_det : tr.kf.Box();
+        const BoxPx ref = use_last_obs ? tr.last_det : tr.kf.box();
         const double buffer =
             tr.frames_since_seen > 0
                 ? std::min(opt_.lost_buffer_max, opt_.lost_buffer_per_s * (t - tr.last_seen_s))
@@ -267,9 +208,7 @@ class ByteTracker final : public Tracker {
     for (int i : high) {
       const Detection& d = detections[i];
       if (d.score < opt_.new_track_score) continue;
-      TrackState tr;
-      tr.kf.Init(d.box);
-      tr.kf_at_obs = tr.kf;
+      TrackState tr(KalmanBox(d.box, noise_));
       tr.hits = 1;
       tr.score = d.score;
       tr.last_det = d.box;
@@ -287,7 +226,7 @@ class ByteTracker final : public Tracker {
       if (lost && t - tr.last_seen_s > opt_.report_lost_s + 1e-9) continue;
       Track o;
       o.id = tr.id;
-      o.box = opt_.report_detection_box && !lost ? tr.last_det : tr.kf.Box();
+      o.box = opt_.report_detection_box && !lost ? tr.last_det : tr.kf.box();
       o.score = tr.score;
       o.hits = tr.hits;
       o.frames_since_seen = tr.frames_since_seen;
@@ -326,7 +265,7 @@ class ByteTracker final : public Tracker {
     std::vector<double> w(static_cast<size_t>(nt) * nd, 0.0);
     std::vector<BoxPx> pred(nt);
     for (int a = 0; a < nt; ++a) {
-      pred[a] = tracks_[trks[a]].kf.Box();
+      pred[a] = tracks_[trks[a]].kf.box();
       const BoxPx grown = Grow(pred[a], 1.0);
       for (int b = 0; b < nd; ++b) {
         const BoxPx& d = detections[high[b]].box;
@@ -359,9 +298,8 @@ class ByteTracker final : public Tracker {
     const double mx = significant(ex), my = significant(ey);
     if (mx == 0 && my == 0) return;
     for (TrackState& tr : tracks_) {
-      const double h = std::max(1.0, tr.kf.x(3));
-      tr.kf.x(0) += mx * h;
-      tr.kf.x(1) += my * h;
+      const double h = std::max(1.0, tr.kf.state()(3));
+      tr.kf.Shift(mx * h, my * h);
     }
   }
 
@@ -374,9 +312,8 @@ class ByteTracker final : public Tracker {
     if (opt_.observation_reupdate && tr.frames_since_seen > 0 && tr.dts_since_obs.size() > 1) {
       // ORU: replay the gap from the last observation along a straight virtual path.
       const double total = std::accumulate(tr.dts_since_obs.begin(), tr.dts_since_obs.end(), 0.0);
-      BoxKalman kf = tr.kf_at_obs;
-      kf.x(6) = 0;
-      kf.x(7) = 0;
+      KalmanBox kf = tr.kf_at_obs;
+      kf.HoldSize();
       double elapsed = 0;
       for (size_t s = 0; s + 1 < tr.dts_since_obs.size(); ++s) {
         elapsed += tr.dts_since_obs[s];
@@ -408,6 +345,7 @@ class ByteTracker final : public Tracker {
   }
 
   ByteTrackerOptions opt_;
+  KalmanBoxNoise noise_ = ByteNoise();
   std::vector<TrackState> tracks_;
   TrackId next_id_ = 1;
   bool has_time_ = false, first_frame_ = true;

@@ -16,11 +16,17 @@ constexpr double kMinSizePx = 1.0;
 KalmanBox::KalmanBox(const BoxPx& box, const KalmanBoxNoise& noise) : noise_(noise) {
   x_.setZero();
   x_.head<4>() = ToMeasurement(box);
-  const double h = std::max<double>(box.h, kMinSizePx);
-  const double p = noise_.initial_position * h, v = noise_.initial_velocity * h;
+  const Eigen::Array4d s = Scales(box.w, box.h);
   State sigma;
-  sigma << p, p, p, p, v, v, v, v;
+  sigma << (noise_.initial_position * s).matrix(), (noise_.initial_velocity * s).matrix();
   p_ = sigma.array().square().matrix().asDiagonal();
+}
+
+Eigen::Array4d KalmanBox::Scales(double w, double h) const {
+  w = std::max(w, kMinSizePx);
+  h = std::max(h, kMinSizePx);
+  if (noise_.scale == KalmanBoxNoise::Scale::kPerAxis) return Eigen::Array4d(w, h, w, h);
+  return Eigen::Array4d::Constant(h);
 }
 
 KalmanBox::Measurement KalmanBox::ToMeasurement(const BoxPx& b) {
@@ -37,8 +43,8 @@ void KalmanBox::Predict(double dt_s) {
   p_.topLeftCorner<4, 4>() = a + dt_s * (b + c) + dt_s * dt_s * d;
   p_.topRightCorner<4, 4>() = b + dt_s * d;
   p_.bottomLeftCorner<4, 4>() = c + dt_s * d;
-  const double h = std::max(x_(3), kMinSizePx);
-  const double qp = noise_.process_position * h, qv = noise_.process_velocity * h;
+  const Eigen::Array4d s = Scales(x_(2), x_(3));
+  const Eigen::Array4d qp = noise_.process_position * s, qv = noise_.process_velocity * s;
   p_.diagonal().head<4>().array() += qp * qp * dt_s;
   p_.diagonal().tail<4>().array() += qv * qv * dt_s;
   for (int i : {2, 3}) {
@@ -50,19 +56,30 @@ void KalmanBox::Predict(double dt_s) {
 }
 
 Eigen::Matrix4d KalmanBox::MeasurementCovariance() const {
-  const double r = noise_.measurement * std::max(x_(3), kMinSizePx);
-  return (Eigen::Matrix4d::Identity() * (r * r)) + p_.topLeftCorner<4, 4>();
+  const Eigen::Array4d r = noise_.measurement * Scales(x_(2), x_(3));
+  Eigen::Matrix4d s = p_.topLeftCorner<4, 4>();
+  s.diagonal().array() += r * r;
+  return s;
 }
 
 void KalmanBox::Update(const BoxPx& measured) {
   // H = [I 0]: innovation covariance S = P_zz + R, gain K = P[:, z] S^-1.
   const Eigen::Matrix4d s = MeasurementCovariance();
   const Eigen::Matrix<double, 8, 4> pht = p_.leftCols<4>();
-  const Eigen::Matrix<double, 4, 8> k_t = s.ldlt().solve(pht.transpose());  // (P H^T S^-1)^T
-  const Measurement innovation = ToMeasurement(measured) - x_.head<4>();
-  x_ += k_t.transpose() * innovation;
-  p_ -= k_t.transpose() * pht.transpose();
-  p_ = (p_ + p_.transpose()) / 2;  // keep it symmetric against rounding drift
+  const Eigen::Matrix<double, 8, 4> k = s.ldlt().solve(pht.transpose()).transpose();
+  x_ += k * (ToMeasurement(measured) - x_.head<4>());
+  // P - K S K^T, written as P - K (P H^T)^T; symmetric up to rounding, which stays small.
+  p_ -= k * pht.transpose();
+}
+
+void KalmanBox::Shift(double dx_px, double dy_px) {
+  x_(0) += dx_px;
+  x_(1) += dy_px;
+}
+
+void KalmanBox::HoldSize() {
+  x_(6) = 0;
+  x_(7) = 0;
 }
 
 BoxPx KalmanBox::box() const {

@@ -14,15 +14,22 @@
 
 namespace monokin::track {
 
-// Noise levels, as fractions of the box height (so that near and far people behave alike).
+// Noise levels, as fractions of the box size (so that near and far people behave alike).
 // The defaults equal DeepSORT's per-frame values (1/20 of the height for position and the
 // measurement, 1/160 per frame for velocity) converted to rates at 30 fps.
 struct KalmanBoxNoise {
-  double measurement = 0.05;       // std of a measured cx, cy, w, h, x height
-  double process_position = 0.27;  // std growth of cx, cy, w, h per sqrt(second), x height
-  double process_velocity = 1.0;   // std growth of the velocities per sqrt(second), x height/s
-  double initial_position = 0.1;   // std of the first box, x height
-  double initial_velocity = 2.0;   // std of the unknown first velocity, x height/s
+  // What "x size" below means for each state component.
+  enum class Scale {
+    kHeight,   // the box height for every component (DeepSORT)
+    kPerAxis,  // the width for cx, w and their rates, the height for cy, h and theirs
+               // (BoT-SORT): horizontal noise follows the width of narrow boxes
+  };
+  double measurement = 0.05;       // std of a measured cx, cy, w, h, x size
+  double process_position = 0.27;  // std growth of cx, cy, w, h per sqrt(second), x size
+  double process_velocity = 1.0;   // std growth of the velocities per sqrt(second), x size/s
+  double initial_position = 0.1;   // std of the first box, x size
+  double initial_velocity = 2.0;   // std of the unknown first velocity, x size/s
+  Scale scale = Scale::kHeight;
 };
 
 // State x = (cx, cy, w, h, vcx, vcy, vw, vh): centre and size in pixels, their rates in
@@ -42,6 +49,12 @@ class KalmanBox {
   // Corrects the state with a measured box (w, h > 0).
   void Update(const BoxPx& measured);
 
+  // Moves the estimated centre by (dx, dy) pixels, e.g. for a camera motion seen elsewhere.
+  void Shift(double dx_px, double dy_px);
+  // Sets the rates of width and height to 0: the box keeps its size from now on (a lost
+  // track's box should not keep growing or shrinking).
+  void HoldSize();
+
   // The current estimate as a box (w, h >= 1 px).
   BoxPx box() const;
   // Centre velocity, pixels per second.
@@ -57,6 +70,8 @@ class KalmanBox {
 
  private:
   static Measurement ToMeasurement(const BoxPx& b);
+  // The size each of cx, cy, w, h (and its rate) is measured against, >= 1 px.
+  Eigen::Array4d Scales(double w, double h) const;
   Eigen::Matrix4d MeasurementCovariance() const;
 
   KalmanBoxNoise noise_;

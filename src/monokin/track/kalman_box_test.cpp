@@ -96,5 +96,47 @@ TEST(KalmanBoxTest, MahalanobisIsZeroAtTheEstimateAndGrowsWithDistance) {
   EXPECT_GT(far, near);
 }
 
+TEST(KalmanBoxTest, PerAxisNoiseScalesHorizontalComponentsByTheWidth) {
+  const BoxPx b{0, 0, 40, 100};  // a standing person: narrow box
+  KalmanBoxNoise per_axis;
+  per_axis.scale = KalmanBoxNoise::Scale::kPerAxis;
+  KalmanBox narrow(b, per_axis), height(b);
+  // Initial position std 0.1 x width for cx and w, 0.1 x height for cy and h.
+  EXPECT_NEAR(narrow.covariance()(0, 0), 4.0 * 4.0, 1e-9);
+  EXPECT_NEAR(narrow.covariance()(1, 1), 10.0 * 10.0, 1e-9);
+  EXPECT_NEAR(height.covariance()(0, 0), 10.0 * 10.0, 1e-9);
+  // Process noise follows the same split: after one second of prediction the horizontal
+  // variance grew by (w/h)^2 as much as the vertical one, apart from the velocity terms.
+  const double x0 = narrow.covariance()(0, 0), y0 = narrow.covariance()(1, 1);
+  const double vx0 = narrow.covariance()(4, 4), vy0 = narrow.covariance()(5, 5);
+  narrow.Predict(1.0);
+  EXPECT_NEAR(narrow.covariance()(0, 0) - x0 - vx0, 0.16 * (narrow.covariance()(1, 1) - y0 - vy0),
+              1e-6);
+  // So a 10 px horizontal miss is less likely for the narrow box than under height scaling.
+  height.Predict(1.0);
+  const BoxPx miss{10, 0, 40, 100};
+  EXPECT_GT(narrow.SquaredMahalanobis(miss), 2 * height.SquaredMahalanobis(miss));
+}
+
+TEST(KalmanBoxTest, ShiftMovesTheCentreAndHoldSizeStopsSizeChanges) {
+  const BoxPx start{100, 50, 40, 100};
+  KalmanBox kf(start);
+  for (int i = 1; i <= 60; ++i) {
+    kf.Predict(1.0 / 30);
+    kf.Update(MovingBox(start, 60, 0, 6, 15, i / 30.0));
+  }
+  const BoxPx before = kf.box();
+  kf.Shift(7, -3);
+  EXPECT_NEAR(kf.box().cx(), before.cx() + 7, 1e-3);
+  EXPECT_NEAR(kf.box().cy(), before.cy() - 3, 1e-3);
+  EXPECT_NEAR(kf.box().w, before.w, 1e-3);
+  EXPECT_GT(kf.state()(7), 10);  // the box is growing
+  kf.HoldSize();
+  kf.Predict(1.0);
+  EXPECT_NEAR(kf.box().w, before.w, 1e-3);
+  EXPECT_NEAR(kf.box().h, before.h, 1e-3);
+  EXPECT_NEAR(kf.box().cx(), before.cx() + 7 + 60, 3);  // the centre keeps moving
+}
+
 }  // namespace
 }  // namespace monokin::track
