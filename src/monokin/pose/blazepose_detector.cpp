@@ -10,15 +10,12 @@
 #include "monokin/infer/model.h"
 #include "monokin/pose/landmark_decoding.h"
 #include "monokin/pose/model_files.h"
+#include "monokin/pose/model_loading.h"
 
 namespace monokin::pose {
 namespace {
 
-std::size_t Elements(const std::vector<int>& shape) {
-  std::size_t n = 1;
-  for (int d : shape) n *= static_cast<std::size_t>(std::max(d, 0));
-  return n;
-}
+constexpr const char* kWhat = "the BlazePose detector";
 
 }  // namespace
 
@@ -27,35 +24,20 @@ BlazePoseDetector& BlazePoseDetector::operator=(BlazePoseDetector&&) noexcept = 
 BlazePoseDetector::~BlazePoseDetector() = default;
 
 Result<BlazePoseDetector> BlazePoseDetector::Create(const std::string& model_path, int threads) {
-  auto model = infer::LoadTfliteModel(model_path, {.threads = threads});
-  if (!model.ok()) return model.status().WithContext("loading the BlazePose detector");
   BlazePoseDetector det;
-  det.model_ = std::move(model).value();
+  MK_ASSIGN_OR_RETURN(det.model_,
+                      LoadSquareImageModel(model_path, threads, kDetectorInputPx, kWhat));
   det.model_path_ = model_path;
   det.anchors_ = MakePoseDetectorAnchors();
-  const auto& ins = det.model_->inputs();
-  if (ins.size() != 1 ||
-      ins[0].shape != std::vector<int>{1, kDetectorInputPx, kDetectorInputPx, 3}) {
-    return Unsupported(fmt::format(
-        "'{}' is not the BlazePose detector: expected one 1x224x224x3 input", model_path));
-  }
-  const auto& outs = det.model_->outputs();
-  int boxes = -1, scores = -1;
-  for (std::size_t i = 0; i < outs.size(); ++i) {
-    const std::size_t n = Elements(outs[i].shape);
-    if (n == static_cast<std::size_t>(kDetectorAnchorCount) * kDetectorValuesPerAnchor) {
-      boxes = static_cast<int>(i);
-    } else if (n == static_cast<std::size_t>(kDetectorAnchorCount)) {
-      scores = static_cast<int>(i);
-    }
-  }
-  if (boxes < 0 || scores < 0) {
+  det.boxes_output_ = OutputWithElements(
+      *det.model_, static_cast<std::size_t>(kDetectorAnchorCount) * kDetectorValuesPerAnchor);
+  det.scores_output_ =
+      OutputWithElements(*det.model_, static_cast<std::size_t>(kDetectorAnchorCount));
+  if (det.boxes_output_ < 0 || det.scores_output_ < 0) {
     return Unsupported(fmt::format(
         "'{}' is not the BlazePose detector: expected outputs of 2254x12 and 2254 values",
         model_path));
   }
-  det.boxes_output_ = boxes;
-  det.scores_output_ = scores;
   return det;
 }
 
@@ -87,12 +69,8 @@ Result<std::vector<PoseDetection>> BlazePoseDetector::Detect(const cv::Mat& bgr,
   } catch (const std::exception& e) {
     return Internal(fmt::format("preparing the detector input: {}", e.what()));
   }
-  infer::Tensor input{.name = model_->inputs()[0].name,
-                      .shape = model_->inputs()[0].shape,
-                      .data = std::move(pixels)};
-  auto outputs = model_->Run({&input, 1});
-  if (!outputs.ok()) return outputs.status().WithContext("running the BlazePose detector");
-  const std::vector<infer::Tensor>& outs = *outputs;
+  MK_ASSIGN_OR_RETURN(const std::vector<infer::Tensor> outs,
+                      RunOnImage(*model_, std::move(pixels), kWhat));
   std::vector<RawDetection> raw = DecodeDetections(
       outs[boxes_output_].data, outs[scores_output_].data, anchors_, kDetectorMinScore);
   raw = WeightedNonMaxSuppression(std::move(raw), kDetectorMinSuppressionIou);

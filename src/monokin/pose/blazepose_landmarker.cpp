@@ -9,15 +9,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "monokin/infer/model.h"
+#include "monokin/pose/model_loading.h"
 
 namespace monokin::pose {
 namespace {
 
-std::size_t Elements(const std::vector<int>& shape) {
-  std::size_t n = 1;
-  for (int d : shape) n *= static_cast<std::size_t>(std::max(d, 0));
-  return n;
-}
+constexpr const char* kWhat = "the BlazePose landmark model";
 
 }  // namespace
 
@@ -43,30 +40,17 @@ BlazePoseLandmarker::~BlazePoseLandmarker() = default;
 
 Result<BlazePoseLandmarker> BlazePoseLandmarker::Create(const std::string& model_path,
                                                         int threads) {
-  auto model = infer::LoadTfliteModel(model_path, {.threads = threads});
-  if (!model.ok()) return model.status().WithContext("loading the BlazePose landmark model");
   BlazePoseLandmarker lm;
-  lm.model_ = std::move(model).value();
+  MK_ASSIGN_OR_RETURN(lm.model_,
+                      LoadSquareImageModel(model_path, threads, kLandmarkInputPx, kWhat));
   lm.model_path_ = model_path;
-  const auto& ins = lm.model_->inputs();
-  if (ins.size() != 1 ||
-      ins[0].shape != std::vector<int>{1, kLandmarkInputPx, kLandmarkInputPx, 3}) {
-    return Unsupported(fmt::format(
-        "'{}' is not a BlazePose landmark model: expected one 1x256x256x3 input", model_path));
-  }
   // Outputs are told apart by size (all differ): Identity 195, Identity_1 1, Identity_2
   // 256x256 segmentation, Identity_3 64x64x39 heatmap, Identity_4 117.
-  const auto& outs = lm.model_->outputs();
-  for (std::size_t i = 0; i < outs.size(); ++i) {
-    const std::size_t n = Elements(outs[i].shape);
-    const int idx = static_cast<int>(i);
-    if (n == kLandmarkOutputCount * 5) lm.landmarks_output_ = idx;
-    if (n == 1) lm.presence_output_ = idx;
-    if (n == static_cast<std::size_t>(kHeatmapSidePx) * kHeatmapSidePx * kLandmarkOutputCount) {
-      lm.heatmap_output_ = idx;
-    }
-    if (n == kLandmarkOutputCount * 3) lm.world_output_ = idx;
-  }
+  lm.landmarks_output_ = OutputWithElements(*lm.model_, kLandmarkOutputCount * 5);
+  lm.presence_output_ = OutputWithElements(*lm.model_, 1);
+  lm.heatmap_output_ = OutputWithElements(
+      *lm.model_, static_cast<std::size_t>(kHeatmapSidePx) * kHeatmapSidePx * kLandmarkOutputCount);
+  lm.world_output_ = OutputWithElements(*lm.model_, kLandmarkOutputCount * 3);
   if (lm.landmarks_output_ < 0 || lm.presence_output_ < 0) {
     return Unsupported(fmt::format(
         "'{}' is not a BlazePose landmark model: no 39x5 landmark output and presence output",
@@ -90,12 +74,8 @@ Result<LandmarkDecoding> BlazePoseLandmarker::Run(const cv::Mat& bgr, const Pose
   } catch (const std::exception& e) {
     return Internal(fmt::format("preparing the landmark input: {}", e.what()));
   }
-  infer::Tensor input{.name = model_->inputs()[0].name,
-                      .shape = model_->inputs()[0].shape,
-                      .data = std::move(pixels)};
-  auto outputs = model_->Run({&input, 1});
-  if (!outputs.ok()) return outputs.status().WithContext("running the BlazePose landmark model");
-  const std::vector<infer::Tensor>& outs = *outputs;
+  MK_ASSIGN_OR_RETURN(const std::vector<infer::Tensor> outs,
+                      RunOnImage(*model_, std::move(pixels), kWhat));
   LandmarkTensors t;
   t.landmarks = outs[landmarks_output_].data;
   t.presence = outs[presence_output_].data.at(0);
