@@ -100,11 +100,21 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
     if (std::isfinite(v)) finite.push_back(v);
   }
   if (finite.size() < 4) return out;
-  const double p5 = Percentile(finite, 0.05), p95 = Percentile(finite, 0.95);
+  // The three percentiles from one copy: each selection leaves the values below its rank
+  // before it and those above after it, so the next one searches one side only.
+  auto rank = [&](double q) {
+    return std::min(finite.size() - 1, static_cast<size_t>(q * (finite.size() - 1) + 0.5));
+  };
+  const size_t k5 = rank(0.05), k50 = rank(0.5), k95 = rank(0.95);
+  std::nth_element(finite.begin(), finite.begin() + k50, finite.end());
+  const double p50 = finite[k50];  // before the next selections reorder around it
+  if (k5 < k50) std::nth_element(finite.begin(), finite.begin() + k5, finite.begin() + k50);
+  if (k95 > k50) std::nth_element(finite.begin() + k50 + 1, finite.begin() + k95, finite.end());
+  const double p5 = k5 < k50 ? finite[k5] : p50, p95 = k95 > k50 ? finite[k95] : p50;
   const double range = p95 - p5;
   if (!(range >= o.min_range)) return out;
   // Work on the signal flipped so that rest is always low: repetitions go valley-peak-valley.
-  const bool rest_low = Percentile(finite, 0.5) < 0.5 * (p5 + p95);
+  const bool rest_low = p50 < 0.5 * (p5 + p95);
   const double sign = rest_low ? 1.0 : -1.0;
   const double rest = rest_low ? p5 : -p95;
   const double lo = rest + o.exit_fraction * range;

@@ -241,16 +241,29 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // ---- Left/right swaps, decided on the image (plus world depth in px: in a side view the
   // left and right limbs overlap in the image and only depth tells them apart), applied to
   // both.
-  std::vector<Skeleton> labelled = image;
+  // The depth goes into the image's z (0 there so far) for the swap groups only, and is reset
+  // after: cheaper than a labelled copy of the whole series.
+  std::vector<int> swap_keypoints;
+  for (int g = 0; g < kNumLimbGroups; ++g) {
+    for (int l : LeftKeypointsOf(static_cast<LimbGroup>(g))) {
+      swap_keypoints.push_back(l);
+      swap_keypoints.push_back(l + 1);
+    }
+  }
   if (has_world) {
     const double px_per_m = stature_guess / o.height_m;
     for (size_t i = 0; i < n; ++i) {
-      for (int j = 0; j < bp::kCount; ++j) labelled[i][j].z = world[i][j].z * px_per_m;
+      for (int j : swap_keypoints) image[i][j].z = world[i][j].z * px_per_m;
     }
   }
-  const std::vector<bool> swaps = DetectSwaps(labelled, o.causal);
+  const std::vector<bool> swaps = DetectSwaps(image, o.causal);
   k.swaps_repaired = ApplySwaps(std::span<Skeleton>(image), swaps);
-  if (has_world) ApplySwaps(std::span<Skeleton>(world), swaps);
+  if (has_world) {
+    ApplySwaps(std::span<Skeleton>(world), swaps);
+    for (size_t i = 0; i < n; ++i) {
+      for (int j : swap_keypoints) image[i][j].z = std::isfinite(image[i][j].x) ? 0.0 : kNaN;
+    }
+  }
   // Foot points for gait before low-pass filtering, which would smear the label errors of
   // crossing legs over neighbouring frames (the gait detector does not rely on labels).
   std::vector<GaitFrame> feet(n);
@@ -265,22 +278,31 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // ---- Clean each coordinate. The One-Euro speed scale is the stature in that unit.
   Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
                 static_cast<int>(std::lround(o.max_gap_s * fs))};
-  std::vector<double> buf(n);
-  auto clean_axis = [&](std::vector<Skeleton>& sk, int j, double Vec3::*axis, double scale) {
-    for (size_t i = 0; i < n; ++i) buf[i] = sk[i][j].*axis;
-    clean(buf, scale);
-    for (size_t i = 0; i < n; ++i) sk[i][j].*axis = buf[i];
-  };
-  for (int j : kUsed) {
-    clean_axis(image, j, &Vec3::x, stature_guess);
-    clean_axis(image, j, &Vec3::y, stature_guess);
-    for (size_t i = 0; i < n; ++i) {  // 2D: z stays 0 where the point exists
-      image[i][j].z = std::isfinite(image[i][j].x) ? 0.0 : kNaN;
-    }
-    if (has_world) {
-      clean_axis(world, j, &Vec3::x, o.height_m);
-      clean_axis(world, j, &Vec3::y, o.height_m);
-      clean_axis(world, j, &Vec3::z, o.height_m);
+  {
+    // One strided pass over the series per keypoint to gather its coordinates, one to scatter.
+    std::vector<double> cx(n), cy(n), cwx(n), cwy(n), cwz(n);
+    for (int j : kUsed) {
+      for (size_t i = 0; i < n; ++i) {
+        cx[i] = image[i][j].x;
+        cy[i] = image[i][j].y;
+        if (has_world) {
+          cwx[i] = world[i][j].x;
+          cwy[i] = world[i][j].y;
+          cwz[i] = world[i][j].z;
+        }
+      }
+      clean(cx, stature_guess);
+      clean(cy, stature_guess);
+      if (has_world) {
+        clean(cwx, o.height_m);
+        clean(cwy, o.height_m);
+        clean(cwz, o.height_m);
+      }
+      for (size_t i = 0; i < n; ++i) {
+        // 2D: z stays 0 where the point exists.
+        image[i][j] = {cx[i], cy[i], std::isfinite(cx[i]) ? 0.0 : kNaN};
+        if (has_world) world[i][j] = {cwx[i], cwy[i], cwz[i]};
+      }
     }
   }
   k.outliers_replaced = clean.outliers;
