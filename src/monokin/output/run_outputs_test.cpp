@@ -144,9 +144,13 @@ TEST(OutputOptionsTest, JsonRoundTripsWithFieldNamesAsKeys) {
   o.frames_jsonl = false;
   o.athletes_csv = false;
   o.mot = false;
+  o.highlights = false;
+  o.highlight_pre_roll_s = 1.5;
+  o.highlight_post_roll_s = 3;
   const nlohmann::json j = o;
   EXPECT_EQ(j, nlohmann::json::parse(R"({"annotated_video": false, "video_codec": "mjpg",
-      "trail_frames": 12, "frames_jsonl": false, "athletes_csv": false, "mot": false})"));
+      "trail_frames": 12, "frames_jsonl": false, "athletes_csv": false, "mot": false,
+      "highlights": false, "highlight_pre_roll_s": 1.5, "highlight_post_roll_s": 3.0})"));
   const auto back = j.get<OutputOptions>();
   EXPECT_EQ(nlohmann::json(back), j);
   // Absent keys keep their defaults.
@@ -154,6 +158,16 @@ TEST(OutputOptionsTest, JsonRoundTripsWithFieldNamesAsKeys) {
   EXPECT_EQ(partial.trail_frames, 3);
   EXPECT_EQ(partial.video_codec, "auto");
   EXPECT_TRUE(partial.mot);
+}
+
+TEST(OutputOptionsTest, HighlightRollsMustBeBetweenZeroAndAMinute) {
+  OutputOptions o;
+  o.highlight_pre_roll_s = -1;
+  o.highlight_post_roll_s = 600;
+  const Status s = o.Validate();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("output.highlight_pre_roll_s"), std::string::npos);
+  EXPECT_NE(s.message().find("output.highlight_post_roll_s"), std::string::npos);
 }
 
 TEST(WriteJsonFileAtomicTest, WritesPrettyJsonAndLeavesNoTemporary) {
