@@ -101,6 +101,90 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
       const Skeleton& fc = image[idx[k]];
       const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
                    tc = static_cast<double>(idx[k]);
+      // Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls) for the 8 label combinations at once:
+      // the pair checks and predictions are shared; each sum adds the same terms in the same
+      // order as Transition does.
+      const double r = (tc - tb) / (tb - ta);
+      double trans[2][2][2] = {};  // [sa][sb][sc]
+      for (int l : ls) {
+        if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
+        for (int side = 0; side < 2; ++side) {
+          for (int sa = 0; sa < 2; ++sa) {
+            for (int sb = 0; sb < 2; ++sb) {
+              const Vec3 pa = fa[l + (side ^ sa)], pb = fb[l + (side ^ sb)];
+              const Vec3 pred = pb + r * (pb - pa);
+              trans[sa][sb][0] += Dist(fc[l + side], pred);
+              trans[sa][sb][1] += Dist(fc[l + (side ^ 1)], pred);
+            }
+          }
+        }
+      }
+      for (int st = 0; st < 4; ++st) {
+        const int sb = st >> 1, sc = st & 1;
+        double best = 0;
+        int best_sa = -1;
+        for (int sa = 0; sa < 2; ++sa) {
+          const double c = cost[k - 1][2 * sa + sb] + trans[sa][sb][sc];
+          if (best_sa < 0 || c < best) {
+            best = c;
+            best_sa = sa;
+          }
+        }
+        cost[k][st] = best + (sc ? penalty : 0.0);
+        from[k][st] = best_sa;
+      }
+      if (causal) {
+        const auto it = std::min_element(cost[k].begin(), cost[k].end());
+        swapped[idx[k] * kNumLimbGroups + g] = ((it - cost[k].begin()) & 1) != 0;
+      }
+    }
+    if (causal) continue;  // the first two frames keep the model's labels
+    int st = static_cast<int>(std::min_element(cost[m - 1].begin(), cost[m - 1].end()) -
+                              cost[m - 1].begin());
+    for (size_t k = m - 1; k >= 1; --k) {
+      swapped[idx[k] * kNumLimbGroups + g] = (st & 1) != 0;
+      if (k == 1) {
+        swapped[idx[0] * kNumLimbGroups + g] = (st >> 1) != 0;
+        break;
+      }
+      st = 2 * from[k][st] + (st >> 1);
+    }
+  }
+  return swapped;
+}
+
+namespace detail {
+
+std::vector<bool> DetectSwapsReference(std::span<const Skeleton> image, bool causal) {
+  const size_t n = image.size();
+  std::vector<bool> swapped(n * kNumLimbGroups, false);
+  // Penalty per swapped frame: 2 % of the trunk per keypoint pair. Small against a real swap
+  // (which costs about twice the left-right separation per pair every frame it lasts), large
+  // enough that when both labellings fit equally (limbs crossing) the model's labels stay.
+  const double unit = 0.02 * TrunkScale(image);
+  for (int g = 0; g < kNumLimbGroups; ++g) {
+    const std::span<const int> ls = LeftKeypointsOf(static_cast<LimbGroup>(g));
+    const double penalty = unit * static_cast<double>(ls.size());
+    // Frames that carry at least one pair of this group; the others are skipped.
+    std::vector<size_t> idx;
+    for (size_t t = 0; t < n; ++t) {
+      if (std::any_of(ls.begin(), ls.end(), [&](int l) { return HasPair(image[t], l); })) {
+        idx.push_back(t);
+      }
+    }
+    if (idx.empty()) continue;
+    const size_t m = idx.size();
+    if (m < 3) continue;
+    // States (previous label, current label) = 2 * prev + cur; label 1 = swapped.
+    std::vector<std::array<double, 4>> cost(m);
+    std::vector<std::array<int, 4>> from(m);  // label of the frame before the previous one
+    for (int st = 0; st < 4; ++st) cost[1][st] = penalty * ((st >> 1) + (st & 1));
+    for (size_t k = 2; k < m; ++k) {
+      const Skeleton& fa = image[idx[k - 2]];
+      const Skeleton& fb = image[idx[k - 1]];
+      const Skeleton& fc = image[idx[k]];
+      const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
+                   tc = static_cast<double>(idx[k]);
       for (int st = 0; st < 4; ++st) {
         const int sb = st >> 1, sc = st & 1;
         double best = 0;
@@ -135,5 +219,7 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
   }
   return swapped;
 }
+
+}  // namespace detail
 
 }  // namespace monokin::kinematics

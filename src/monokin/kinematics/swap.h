@@ -24,6 +24,11 @@ std::span<const int> LeftKeypointsOf(LimbGroup g);
 // decided at t. Frames where a group has no keypoint pair are never swapped.
 std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal);
 
+namespace detail {
+// The plain form of DetectSwaps (one transition cost at a time), kept to test it against.
+std::vector<bool> DetectSwapsReference(std::span<const Skeleton> image, bool causal);
+}  // namespace detail
+
 // Swaps the left/right members of the flagged groups in `frames` (image, world or any array
 // indexed like a skeleton). Returns the number of flags set.
 template <typename Frame>
