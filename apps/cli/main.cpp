@@ -17,6 +17,7 @@
 #include "monokin/core/version.h"
 #include "monokin/eval/mot_eval.h"
 #include "monokin/infer/run_files.h"
+#include "monokin/pipeline/detection_tracking.h"
 #include "monokin/pipeline/engine.h"
 #include "monokin/pipeline/model_cards.h"
 #include "progress.h"
@@ -123,6 +124,33 @@ int RunEvalMot(const EvalMotArgs& a) {
   return 0;
 }
 
+struct TrackArgs {
+  std::string det, seqinfo, out, config_file;
+  std::vector<std::string> settings;
+  bool offline = false;
+};
+
+// Tracking from a detection file: the track block of the config (defaults <- --config <- --set).
+int RunTrack(const TrackArgs& a) {
+  pipeline::EngineOptions defaults;
+  nlohmann::json config = pipeline::ConfigToJson(defaults);
+  if (!a.config_file.empty()) {
+    Result<nlohmann::json> file = LoadJsonFile(a.config_file);
+    if (!file.ok()) return Fail(file.status());
+    if (Status s = MergeConfig(config, *file, "config file '" + a.config_file + "'"); !s.ok()) {
+      return Fail(s);
+    }
+  }
+  for (const std::string& s : a.settings) {
+    if (Status st = ApplySetting(config, s); !st.ok()) return Fail(st);
+  }
+  pipeline::EngineOptions options;
+  if (Status s = pipeline::ConfigFromJson(config, options); !s.ok()) return Fail(s);
+  if (Status s = options.track.Validate(); !s.ok()) return Fail(s);
+  Status s = pipeline::TrackDetectionFile(a.det, a.seqinfo, options.track, a.offline, a.out);
+  return s.ok() ? 0 : Fail(s);
+}
+
 int RunModels(const std::string& models_dir, const std::string& detector_model) {
   int found = 0;
   for (const pipeline::ModelCard& c : pipeline::ListModelCards(models_dir, detector_model)) {
@@ -185,6 +213,16 @@ int main(int argc, char** argv) {
   models->add_option("--models-dir", models_dir, "folder with the BlazePose files (default: search)");
   models->add_option("--detector-model", models_detector, "a YOLOX .onnx file to check");
 
+  TrackArgs tr;
+  CLI::App* track_cmd = app.add_subcommand(
+      "track", "run the tracker on a MOTChallenge detection file (no images); writes MOT results");
+  track_cmd->add_option("--det", tr.det, "detections: frame,id,x,y,w,h,score,...")->required();
+  track_cmd->add_option("--seqinfo", tr.seqinfo, "seqinfo.ini (frame rate, length, size)");
+  track_cmd->add_option("-o,--out", tr.out, "result file (MOTChallenge)")->required();
+  track_cmd->add_flag("--offline", tr.offline, "offline post-processing: interpolate gaps");
+  track_cmd->add_option("--config", tr.config_file, "JSON config file (its track block is used)");
+  track_cmd->add_option("--set", tr.settings, "override a config key, e.g. track.byte.keep_lost_s=3");
+
   EvalMotArgs ev;
   CLI::App* eval_cmd = app.add_subcommand("eval", "score results against ground truth");
   eval_cmd->require_subcommand(1);
@@ -224,5 +262,6 @@ int main(int argc, char** argv) {
   }
   if (models->parsed()) return RunModels(models_dir, models_detector);
   if (eval_mot->parsed()) return RunEvalMot(ev);
+  if (track_cmd->parsed()) return RunTrack(tr);
   return 0;
 }
