@@ -186,19 +186,31 @@ namespace {
 std::vector<double> SlowQuantile(std::span<const double> lower, int half, bool causal, double q) {
   const int n = static_cast<int>(lower.size());
   const int stride = std::max(1, half / 10);
+  const int before = causal ? 2 * half : half, after = causal ? 0 : half;
   std::vector<int> at;
-  std::vector<double> val, win;
-  for (int c = 0;; c = std::min(c + stride, n - 1)) {
-    win.clear();
-    const int a = causal ? c - 2 * half : c - half, b = causal ? c : c + half;
-    for (int k = std::max(0, a); k <= std::min(n - 1, b); ++k) {
-      if (std::isfinite(lower[k])) win.push_back(lower[k]);
+  std::vector<double> val, win;  // win: the finite samples of the window, sorted
+  win.reserve(before + after + 1);
+  auto add = [&](double v) {
+    if (std::isfinite(v)) win.insert(std::upper_bound(win.begin(), win.end(), v), v);
+  };
+  auto drop = [&](double v) {
+    if (std::isfinite(v)) win.erase(std::lower_bound(win.begin(), win.end(), v));
+  };
+  // The window of sample t is [t - before, t + after], clipped; it slides one sample at a time
+  // and is read at the evaluation points c = 0, stride, 2 stride, ..., n - 1.
+  for (int k = 0; k <= std::min(after, n - 1); ++k) add(lower[k]);
+  for (int t = 0, c = 0; t < n; ++t) {
+    if (t > 0) {
+      if (t + after < n) add(lower[t + after]);
+      if (t - before - 1 >= 0) drop(lower[t - before - 1]);
     }
-    if (!win.empty()) {
+    if (t != c) continue;
+    if (!win.empty()) {  // as Percentile(window, q)
+      const size_t k = std::min(win.size() - 1, static_cast<size_t>(q * (win.size() - 1) + 0.5));
       at.push_back(c);
-      val.push_back(Percentile(win, q));
+      val.push_back(win[k]);
     }
-    if (c == n - 1) break;
+    c = c == n - 1 ? n : std::min(c + stride, n - 1);
   }
   std::vector<double> ground(n, kNaN);
   if (at.empty()) return ground;
