@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tracker_run.h"
 
+#include "monokin/pipeline/detection_tracking.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,21 +34,7 @@ Result<TrackerRunResult> RunTrackerOnMotDir(const std::string& data,
                                                       MotFileKind::kDetections, info.length));
     MK_ASSIGN_OR_RETURN(MotSequence gt, LoadMotFile((dir / "gt" / "gt.txt").string(),
                                                     MotFileKind::kGroundTruth, info.length));
-    bool logistic = false;
-    for (const auto& f : dets.frames) {
-      for (const auto& b : f) logistic = logistic || b.conf < 0 || b.conf > 1;
-    }
-    const double fps = info.frame_rate > 0 ? info.frame_rate : 30.0;
-    std::vector<std::vector<Detection>> per_frame(dets.frames.size());
-    for (size_t t = 0; t < dets.frames.size(); ++t) {
-      for (const auto& b : dets.frames[t]) {
-        Detection d;
-        d.box = {static_cast<float>(b.x), static_cast<float>(b.y), static_cast<float>(b.w),
-                 static_cast<float>(b.h)};
-        d.score = static_cast<float>(logistic ? 1.0 / (1.0 + std::exp(-b.conf)) : b.conf);
-        per_frame[t].push_back(d);
-      }
-    }
+    std::vector<std::vector<Detection>> per_frame = pipeline::DetectionsPerFrame(dets);
     // Synthetic camera motion: the same image shift for detections and gt in each frame.
     const double fps_shift = info.frame_rate > 0 ? info.frame_rate : 30.0;
     auto shift = [&](size_t t, double& dx, double& dy) {
@@ -71,31 +59,19 @@ Result<TrackerRunResult> RunTrackerOnMotDir(const std::string& data,
         }
       }
     }
-    MK_ASSIGN_OR_RETURN(auto tracker, track::MakeByteTracker(options.tracker));
-    std::vector<track::TrackedBox> rows;
+    track::TrackerOptions tracker_options;
+    tracker_options.backend = "byte";
+    tracker_options.byte = options.tracker;
     const auto start = std::chrono::steady_clock::now();
-    for (size_t t = 0; t < per_frame.size(); ++t) {
-      FrameInfo fi;
-      fi.index = static_cast<FrameIndex>(t);
-      fi.pts = Micros(static_cast<std::int64_t>(std::llround(1e6 * t / fps)));
-      fi.width_px = info.width_px;
-      fi.height_px = info.height_px;
-      for (const Track& tr : tracker->Update(fi, per_frame[t])) {
-        rows.push_back(
-            {fi.index, ToSeconds(fi.pts), tr.id, tr.box, tr.score, tr.frames_since_seen > 0});
-      }
-    }
+    MK_ASSIGN_OR_RETURN(std::vector<track::TrackedBox> rows,
+                        pipeline::TrackFrames(per_frame, info, tracker_options,
+                                              options.post_process ? &options.post : nullptr));
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.tracker_seconds += secs;
     result.frames_per_second.push_back(static_cast<double>(per_frame.size()) /
                                        std::max(secs, 1e-9));
     result.frames += static_cast<long>(per_frame.size());
-    if (options.post_process) {
-      track::PostProcessOptions post = options.post;
-      post.frame_rate = fps;
-      rows = track::PostProcessTracks(std::move(rows), post);
-    }
     MotSequence pred;
     pred.name = name;
     pred.path = name + " (tracker output)";

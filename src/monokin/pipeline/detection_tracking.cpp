@@ -31,7 +31,7 @@ std::vector<std::vector<Detection>> DetectionsPerFrame(const eval::MotSequence& 
 
 Result<std::vector<track::TrackedBox>> TrackFrames(
     const std::vector<std::vector<Detection>>& per_frame, const eval::SeqInfo& info,
-    const track::TrackerOptions& options, bool offline) {
+    const track::TrackerOptions& options, const track::PostProcessOptions* post) {
   MK_ASSIGN_OR_RETURN(std::unique_ptr<track::Tracker> tracker, track::MakeTracker(options));
   const double fps = info.frame_rate > 0 ? info.frame_rate : 30.0;
   std::vector<track::TrackedBox> rows;
@@ -46,11 +46,10 @@ Result<std::vector<track::TrackedBox>> TrackFrames(
           {fi.index, ToSeconds(fi.pts), tr.id, tr.box, tr.score, tr.frames_since_seen > 0});
     }
   }
-  if (offline && options.backend == "byte") {
-    track::PostProcessOptions post;
-    post.max_gap_s = options.byte.keep_lost_s;
-    post.frame_rate = fps;
-    rows = track::PostProcessTracks(std::move(rows), post);
+  if (post) {
+    track::PostProcessOptions p = *post;
+    p.frame_rate = fps;
+    rows = track::PostProcessTracks(std::move(rows), p);
   }
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.frame != b.frame ? a.frame < b.frame : a.id < b.id;
@@ -76,8 +75,11 @@ Status TrackDetectionFile(const std::string& det_path, const std::string& seqinf
   }
   MK_ASSIGN_OR_RETURN(eval::MotSequence dets,
                       eval::LoadMotFile(det_path, eval::MotFileKind::kDetections, info.length));
+  track::PostProcessOptions post;  // interpolate over the gaps the tracker may bridge
+  post.max_gap_s = options.byte.keep_lost_s;
   MK_ASSIGN_OR_RETURN(std::vector<track::TrackedBox> rows,
-                      TrackFrames(DetectionsPerFrame(dets), info, options, offline));
+                      TrackFrames(DetectionsPerFrame(dets), info, options,
+                                  offline && options.backend == "byte" ? &post : nullptr));
   const std::filesystem::path parent = std::filesystem::path(out_path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);

@@ -18,11 +18,11 @@ namespace monokin::pipeline {
 // Detections of each frame (index = frame - 1) as the tracker takes them.
 std::vector<std::vector<Detection>> DetectionsPerFrame(const eval::MotSequence& detections);
 
-// Runs a fresh tracker over `per_frame`; with `offline`, the byte tracker's post-processing
-// (gap interpolation up to track.byte.keep_lost_s) follows. Rows sorted by frame, then id.
+// Runs a fresh tracker over `per_frame`; with `post`, the byte tracker's offline
+// post-processing follows (its frame_rate is taken from `info`). Rows sorted by frame, then id.
 Result<std::vector<track::TrackedBox>> TrackFrames(
     const std::vector<std::vector<Detection>>& per_frame, const eval::SeqInfo& info,
-    const track::TrackerOptions& options, bool offline);
+    const track::TrackerOptions& options, const track::PostProcessOptions* post = nullptr);
 
 // MOTChallenge text of tracker rows: frame (1-based),id,x,y,w,h,score,-1,-1,-1.
 std::string TrackedBoxesToMot(const std::vector<track::TrackedBox>& rows);
