@@ -52,6 +52,11 @@ void FilterForward(std::span<const Biquad> sections, std::span<double> x);
 // nothing when cutoff_hz >= 0.49 * fs_hz (nothing to remove); returns false then.
 bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double fs_hz);
 
+// ZeroPhaseLowPass of several signals; the same result, faster when they are missing at the
+// same samples (e.g. x and y of a keypoint: filtered together, their recurrences overlap).
+bool ZeroPhaseLowPassMany(std::span<const std::span<double>> xs, int order, double cutoff_hz,
+                          double fs_hz);
+
 // One-Euro filter (Casiez, Roussel, Vogel, CHI 2012): an exponential smoother whose cutoff
 // rises with the speed of the signal: cutoff = min_cutoff + beta * |speed| / speed_scale.
 // `speed_scale` makes beta unit-free (e.g. the athlete height in the signal's unit, so beta is

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "monokin/core/config.h"
@@ -40,17 +42,31 @@ int OddWindow(double seconds, double fs, int min_window) {
   return std::max(min_window, 2 * half + 1);
 }
 
-// Cleans one coordinate series in place: Hampel, gap filling, low-pass.
+// Cleans coordinate series in place, each on its own: Hampel, gap filling, low-pass (offline
+// the coordinates of one point are low-passed together, which is faster and the same).
 struct Cleaner {
   const KinematicsOptions& o;
   double fs;
   int hampel_half, max_gap;
   int outliers = 0;
-  void operator()(std::vector<double>& x, double speed_scale) {
-    outliers += Hampel(x, hampel_half, o.hampel_sigmas, o.causal);
-    FillGaps(x, max_gap, o.causal);
-    Smooth(x, fs, o.causal, o.filter_order, o.cutoff_hz,
-           {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, speed_scale});
+  void operator()(std::initializer_list<std::vector<double>*> xs, double speed_scale) {
+    std::array<std::span<double>, 3> spans;
+    size_t m = 0;
+    for (std::vector<double>* x : xs) {
+      outliers += Hampel(*x, hampel_half, o.hampel_sigmas, o.causal);
+      FillGaps(*x, max_gap, o.causal);
+      if (o.causal) {
+        OneEuro(*x, fs,
+                {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, speed_scale});
+      } else if (m < spans.size()) {
+        spans[m++] = *x;
+      } else {
+        ZeroPhaseLowPass(*x, o.filter_order, o.cutoff_hz, fs);
+      }
+    }
+    if (m > 0) {
+      ZeroPhaseLowPassMany(std::span(spans.data(), m), o.filter_order, o.cutoff_hz, fs);
+    }
   }
 };
 
@@ -291,12 +307,9 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
           cwz[i] = world[i][j].z;
         }
       }
-      clean(cx, stature_guess);
-      clean(cy, stature_guess);
+      clean({&cx, &cy}, stature_guess);
       if (has_world) {
-        clean(cwx, o.height_m);
-        clean(cwy, o.height_m);
-        clean(cwz, o.height_m);
+        clean({&cwx, &cwy, &cwz}, o.height_m);
       }
       for (size_t i = 0; i < n; ++i) {
         // 2D: z stays 0 where the point exists.
