@@ -12,32 +12,28 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Buffers of the solver, kept across the blocks of one call.
+// Buffers of the solver, kept across the blocks of one call: the block's costs and the
+// solver's doubles in one vector, its integers in another (small problems are dominated by
+// allocations otherwise).
 struct Workspace {
-  std::vector<double> u, v, min_slack, block;
-  std::vector<int> row_of_col, prev_col, col_of_row;
-  std::vector<char> visited;
+  std::vector<double> reals;
+  std::vector<int> ints;
 };
 
 // Full assignment of every row (n <= m) minimising the sum of a[i][j] (n x m, row-major, all
-// finite); fills ws.col_of_row. Classic shortest augmenting path: rows are added one at a time;
-// Dijkstra over reduced costs a[i][j] - u[i] - v[j] (kept >= 0 by the potentials u, v) finds
-// the cheapest way to free a column for the new row, and the path is flipped. Among equal
-// slacks the lowest column wins, so ties go to the earliest columns.
-void SolveWide(const double* a, int n, int m, Workspace& ws) {
-  // 1-based rows and columns; column 0 is a virtual start holding the row being added.
-  ws.u.assign(n + 1, 0.0);
-  ws.v.assign(m + 1, 0.0);
-  ws.min_slack.resize(m + 1);
-  ws.row_of_col.assign(m + 1, 0);
-  ws.prev_col.assign(m + 1, 0);
-  ws.visited.resize(m + 1);
-  double* u = ws.u.data();
-  double* v = ws.v.data();
-  double* min_slack = ws.min_slack.data();
-  int* row_of_col = ws.row_of_col.data();
-  int* prev_col = ws.prev_col.data();
-  char* visited = ws.visited.data();
+// finite). Classic shortest augmenting path: rows are added one at a time; Dijkstra over
+// reduced costs a[i][j] - u[i] - v[j] (kept >= 0 by the potentials u, v) finds the cheapest way
+// to free a column for the new row, and the path is flipped. Among equal slacks the lowest
+// column wins, so ties go to the earliest columns. 1-based rows and columns; column 0 is a
+// virtual start holding the row being added. On return row_of_col[j] is the 1-based row of
+// column j (1..m), 0 when free. u (n + 1), v, min_slack, row_of_col, prev_col and visited
+// (m + 1 each) are scratch.
+void SolveWide(const double* a, int n, int m, double* u, double* v, double* min_slack,
+               int* row_of_col, int* prev_col, int* visited) {
+  std::fill(u, u + n + 1, 0.0);
+  std::fill(v, v + m + 1, 0.0);
+  std::fill(row_of_col, row_of_col + m + 1, 0);
+  std::fill(prev_col, prev_col + m + 1, 0);
   for (int row = 1; row <= n; ++row) {
     row_of_col[0] = row;
     int col = 0;
@@ -79,21 +75,25 @@ void SolveWide(const double* a, int n, int m, Workspace& ws) {
       col = prev;
     }
   }
-  ws.col_of_row.assign(n, -1);
-  for (int j = 1; j <= m; ++j) {
-    if (row_of_col[j] != 0) ws.col_of_row[row_of_col[j] - 1] = j - 1;
-  }
 }
 
-// Solves the rows x cols block given by value(r, c) (finite), transposed into ws.block when
-// rows > cols so that the solver's rows are the shorter side; calls take(r, c) for each
-// assigned pair.
+// Solves the rows x cols block given by value(r, c) (finite), transposed when rows > cols so
+// that the solver's rows are the shorter side; calls take(r, c) for each assigned pair, in no
+// particular order.
 template <typename Value, typename Take>
 void SolveBlock(int rows, int cols, Value value, Take take, Workspace& ws) {
   const bool transpose = rows > cols;
   const int n = transpose ? cols : rows, m = transpose ? rows : cols;
-  ws.block.resize(static_cast<size_t>(n) * m);
-  double* a = ws.block.data();
+  const size_t cells = static_cast<size_t>(n) * m;
+  ws.reals.resize(cells + (n + 1) + 2 * static_cast<size_t>(m + 1));
+  ws.ints.resize(3 * static_cast<size_t>(m + 1));
+  double* a = ws.reals.data();
+  double* u = a + cells;
+  double* v = u + (n + 1);
+  double* min_slack = v + (m + 1);
+  int* row_of_col = ws.ints.data();
+  int* prev_col = row_of_col + (m + 1);
+  int* visited = prev_col + (m + 1);
   if (transpose) {
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < cols; ++c) a[static_cast<size_t>(c) * m + r] = value(r, c);
@@ -103,10 +103,10 @@ void SolveBlock(int rows, int cols, Value value, Take take, Workspace& ws) {
       for (int c = 0; c < cols; ++c) a[static_cast<size_t>(r) * m + c] = value(r, c);
     }
   }
-  SolveWide(a, n, m, ws);
-  for (int i = 0; i < n; ++i) {
-    const int j = ws.col_of_row[i];
-    if (j >= 0) transpose ? take(j, i) : take(i, j);
+  SolveWide(a, n, m, u, v, min_slack, row_of_col, prev_col, visited);
+  for (int j = 1; j <= m; ++j) {
+    const int i = row_of_col[j] - 1;
+    if (i >= 0) transpose ? take(j - 1, i) : take(i, j - 1);
   }
 }
 
