@@ -42,10 +42,11 @@ struct AssignmentOptions {
 };
 
 // Shortest augmenting paths with dual potentials (Hungarian / Jonker-Volgenant family),
-// O(min(r,c)^2 * max(r,c)) time per solved block. `cost` is rows x cols, row-major. Within a
-// block, rows and columns are taken in ascending order, so ties are broken the same way
-// with and without the split. Aborts (MK_CHECK) when cost.size() != rows * cols, max_cost is
-// NaN, or a cost is not finite without a gate.
+// O(min(r,c)^2 * max(r,c)) time per solved block. `cost` is rows x cols, row-major. Among
+// equally good answers the solver prefers the lowest column indices; a group of the split keeps
+// its rows and columns in ascending order (the result does not depend on how the pairs were
+// listed). Aborts (MK_CHECK) when cost.size() != rows * cols, max_cost is NaN, or a cost is not
+// finite without a gate.
 AssignmentResult SolveAssignment(std::span<const double> cost, int rows, int cols,
                                  const AssignmentOptions& options);
 // The gated problem above with max_cost, without the split.
