@@ -49,19 +49,19 @@ struct Cleaner {
   double fs;
   int hampel_half, max_gap;
   int outliers = 0;
-  void operator()(std::initializer_list<std::vector<double>*> xs, double speed_scale) {
+  void operator()(std::initializer_list<std::span<double>> xs, double speed_scale) {
     std::array<std::span<double>, 3> spans;
     size_t m = 0;
-    for (std::vector<double>* x : xs) {
-      outliers += Hampel(*x, hampel_half, o.hampel_sigmas, o.causal);
-      FillGaps(*x, max_gap, o.causal);
+    for (std::span<double> x : xs) {
+      outliers += Hampel(x, hampel_half, o.hampel_sigmas, o.causal);
+      FillGaps(x, max_gap, o.causal);
       if (o.causal) {
-        OneEuro(*x, fs,
+        OneEuro(x, fs,
                 {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, speed_scale});
       } else if (m < spans.size()) {
-        spans[m++] = *x;
+        spans[m++] = x;
       } else {
-        ZeroPhaseLowPass(*x, o.filter_order, o.cutoff_hz, fs);
+        ZeroPhaseLowPass(x, o.filter_order, o.cutoff_hz, fs);
       }
     }
     if (m > 0) {
@@ -295,26 +295,39 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
                 static_cast<int>(std::lround(o.max_gap_s * fs))};
   {
-    // One strided pass over the series per keypoint to gather its coordinates, one to scatter.
-    std::vector<double> cx(n), cy(n), cwx(n), cwy(n), cwz(n);
-    for (int j : kUsed) {
-      for (size_t i = 0; i < n; ++i) {
-        cx[i] = image[i][j].x;
-        cy[i] = image[i][j].y;
+    // The used coordinates, one series each, gathered in one pass over the frames and scattered
+    // back in one (a pass per keypoint would read each frame's cache lines 27 times). Scratch
+    // reused across calls: fresh memory this size costs page faults every call.
+    const size_t per = has_world ? 5 : 2;  // image x, y; world x, y, z
+    thread_local std::vector<double> soa;
+    soa.resize(kUsed.size() * per * n);
+    auto coord = [&](size_t q, size_t axis) {
+      return std::span<double>(soa.data() + (q * per + axis) * n, n);
+    };
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t q = 0; q < kUsed.size(); ++q) {
+        const Vec3 p = image[i][kUsed[q]];
+        double* base = soa.data() + q * per * n + i;
+        base[0] = p.x;
+        base[n] = p.y;
         if (has_world) {
-          cwx[i] = world[i][j].x;
-          cwy[i] = world[i][j].y;
-          cwz[i] = world[i][j].z;
+          const Vec3 w = world[i][kUsed[q]];
+          base[2 * n] = w.x;
+          base[3 * n] = w.y;
+          base[4 * n] = w.z;
         }
       }
-      clean({&cx, &cy}, stature_guess);
-      if (has_world) {
-        clean({&cwx, &cwy, &cwz}, o.height_m);
-      }
-      for (size_t i = 0; i < n; ++i) {
+    }
+    for (size_t q = 0; q < kUsed.size(); ++q) {
+      clean({coord(q, 0), coord(q, 1)}, stature_guess);
+      if (has_world) clean({coord(q, 2), coord(q, 3), coord(q, 4)}, o.height_m);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t q = 0; q < kUsed.size(); ++q) {
+        const double* base = soa.data() + q * per * n + i;
         // 2D: z stays 0 where the point exists.
-        image[i][j] = {cx[i], cy[i], std::isfinite(cx[i]) ? 0.0 : kNaN};
-        if (has_world) world[i][j] = {cwx[i], cwy[i], cwz[i]};
+        image[i][kUsed[q]] = {base[0], base[n], std::isfinite(base[0]) ? 0.0 : kNaN};
+        if (has_world) world[i][kUsed[q]] = {base[2 * n], base[3 * n], base[4 * n]};
       }
     }
   }
