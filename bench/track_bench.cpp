@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "monokin/track/assignment.h"
+#include "monokin/core/assignment.h"
 #include "monokin/track/sort_tracker.h"
 #include "monokin/track/synthetic_scene.h"
 

@@ -71,7 +71,9 @@ TEST(PoseKinematicsEndToEnd, DumbbellLateralRaisesAreCountedAndSkeletonFollows) 
             std::string::npos);
 }
 
-// The side-view running clip (47 frames at 30 fps): a runner's cadence is 150-200 steps/min.
+// The side-view running clip (47 frames at 30 fps). Watching it frame by frame, the feet land
+// at frames 3-4 (right), 12 (left), 21 (right) and 30-31 (left): a step every 8.5-9.5 frames,
+// 190-210 steps/min. The measured cadence must fall within 10 % of 200.
 TEST(PoseKinematicsEndToEnd, RunningCadenceIsPlausible) {
   REQUIRE_CLIP_AND_MODELS("demo3_running_side.mp4");
   const std::string dir = FreshDir("out");
@@ -82,8 +84,8 @@ TEST(PoseKinematicsEndToEnd, RunningCadenceIsPlausible) {
   ASSERT_TRUE(k["athletes"].contains("1")) << k.dump();
   const auto& gait = k["athletes"]["1"]["gait"];
   ASSERT_TRUE(gait.contains("cadence_spm")) << gait.dump();
-  EXPECT_GE(gait["cadence_spm"].get<double>(), 150) << gait.dump();
-  EXPECT_LE(gait["cadence_spm"].get<double>(), 200) << gait.dump();
+  EXPECT_GE(gait["cadence_spm"].get<double>(), 180) << gait.dump();
+  EXPECT_LE(gait["cadence_spm"].get<double>(), 220) << gait.dump();
 }
 
 }  // namespace
