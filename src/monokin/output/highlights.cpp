@@ -8,27 +8,14 @@
 #include <filesystem>
 #include <limits>
 #include <numeric>
-#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "monokin/core/log.h"
+#include "monokin/output/annotated_video_writer.h"
 
 namespace monokin::output {
 namespace {
-
-// Silences OpenCV's own log lines (failed codec probes) while a writer is opened.
-class QuietOpenCv {
- public:
-  QuietOpenCv()
-      : previous_(cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT)) {}
-  ~QuietOpenCv() { cv::utils::logging::setLogLevel(previous_); }
-  QuietOpenCv(const QuietOpenCv&) = delete;
-  QuietOpenCv& operator=(const QuietOpenCv&) = delete;
-
- private:
-  cv::utils::logging::LogLevel previous_;
-};
 
 // Seconds -> frames comparisons get this slack so that a moment at exactly k / fps starts at k.
 constexpr double kFrameEps = 1e-6;
@@ -42,23 +29,12 @@ std::string Ids(const KeyMoment& m, char sep) {
   return s.empty() ? "none" : s;
 }
 
-// H.264 first (plays everywhere), MPEG-4 part 2 when this FFmpeg has no H.264 encoder.
+// H.264 first (plays everywhere), MPEG-4 part 2 when this FFmpeg has no H.264 encoder: the
+// same choice as the annotated video's "auto".
 Status OpenWriter(cv::VideoWriter& w, const std::string& path, double fps, cv::Size size) {
-  QuietOpenCv quiet;
-  for (const char* cc : {"avc1", "mp4v"}) {
-    try {
-      if (w.open(path, cv::CAP_FFMPEG, cv::VideoWriter::fourcc(cc[0], cc[1], cc[2], cc[3]), fps,
-                 size, true) &&
-          w.isOpened()) {
-        return OkStatus();
-      }
-    } catch (const cv::Exception&) {
-      // try the next codec
-    }
-  }
-  return Unsupported(fmt::format(
-      "cannot write highlight video '{}': this OpenCV build opened neither 'avc1' nor 'mp4v'",
-      path));
+  Result<std::size_t> chosen =
+      OpenFirstWorkingCodec(w, path, VideoCodecCandidates("auto"), fps, size, OpenVideoWithFfmpeg);
+  return chosen.ok() ? OkStatus() : chosen.status().WithContext("highlights");
 }
 
 // Positions `cap` so that the next read returns frame `target`. Seeks by time, checks where it
