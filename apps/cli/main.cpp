@@ -90,8 +90,8 @@ int RunAnalyze(const AnalyzeArgs& args) {
   std::string stages;
   for (const auto& s : report.stages) stages += fmt::format(" {}={:.1f}ms", s.name, s.mean_ms);
   if (!args.quiet) {
-    std::printf("%s: %lld frames in %.1f s (%.1f fps); per frame:%s; outputs in %s\n",
-                report.state.c_str(), report.frames_written, report.wall_s, report.fps,
+    std::printf("%s: %lld frames at %.1f fps, %.1f s in all; mean ms per call:%s; outputs in %s\n",
+                report.state.c_str(), report.frames_written, report.fps, report.wall_s,
                 stages.c_str(), report.out_dir.c_str());
   }
   if (!report.status.ok()) {

@@ -385,10 +385,11 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
   Status closed = m.outputs->Close();
   if (!closed.ok()) m.Fail("write", closed);
 
+  // fps counts the frame stages only; the steps after the frames are timed as stages of their own.
+  const double frames_s = elapsed_s();
+  report.fps = frames_s > 0 ? static_cast<double>(report.frames_written) / frames_s : 0;
   if (closed.ok()) m.AfterFrames(report);
-
   report.wall_s = elapsed_s();
-  report.fps = report.wall_s > 0 ? static_cast<double>(report.frames_written) / report.wall_s : 0;
   report.frames_dropped = m.frames_dropped.load();
   const StageSummary lat = latency.Summarise();
   report.latency_p50_ms = lat.p50_ms;

@@ -44,8 +44,8 @@ struct RunReport {
   long long frames_dropped = 0;  // realtime only
   FrameIndex last_frame = -1;    // index of the last frame written, -1 if none
   double last_t_s = 0;
-  double wall_s = 0;
-  double fps = 0;
+  double wall_s = 0;             // the whole run, steps after the frames included
+  double fps = 0;                // frames written per second of the frame stages
   double latency_p50_ms = 0, latency_p95_ms = 0;  // from decoded to written, per frame
   std::vector<StageSummary> stages;
   std::string out_dir;
