@@ -6,12 +6,16 @@
 #include "monokin/track/byte_tracker.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <map>
 #include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "monokin/core/assignment.h"
 #include "monokin/track/kalman_box.h"
@@ -355,30 +359,53 @@ class ByteTracker final : public Tracker {
 }  // namespace
 
 Status ByteTrackerOptions::Validate() const {
-  auto in01 = [](double v) { return v >= 0 && v <= 1; };
-  if (!in01(high_score) || !in01(low_score) || !in01(new_track_score)) {
-    return InvalidArgument("byte tracker: scores must be in 0..1");
+  std::vector<std::string> errors;
+  auto between = [&](const char* key, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi)) {
+      errors.push_back(
+          fmt::format("track.byte.{} must be between {} and {}; got {}", key, lo, hi, v));
+    }
+  };
+  for (const auto& [key, v] : {std::pair{"high_score", high_score},
+                               {"low_score", low_score},
+                               {"new_track_score", new_track_score},
+                               {"match_iou", match_iou},
+                               {"low_match_iou", low_match_iou},
+                               {"unconfirmed_match_iou", unconfirmed_match_iou},
+                               {"recovery_match_iou", recovery_match_iou}}) {
+    between(key, v, 0, 1);
   }
   if (low_score > high_score) {
-    return InvalidArgument(
-        fmt::format("byte tracker: low_score {} above high_score {}", low_score, high_score));
+    errors.push_back(fmt::format("track.byte.low_score ({}) must not be above high_score ({})",
+                                 low_score, high_score));
   }
-  if (!in01(match_iou) || !in01(low_match_iou) || !in01(unconfirmed_match_iou) ||
-      !in01(recovery_match_iou)) {
-    return InvalidArgument("byte tracker: IoU thresholds must be in 0..1");
+  constexpr double kHour = 3600;  // longer is a typo, not a tracking setting
+  for (const auto& [key, v] : {std::pair{"keep_lost_s", keep_lost_s},
+                               {"report_lost_s", report_lost_s},
+                               {"direction_weight", direction_weight},
+                               {"lost_buffer_per_s", lost_buffer_per_s},
+                               {"lost_buffer_max", lost_buffer_max},
+                               {"global_motion_significance", global_motion_significance}}) {
+    between(key, v, 0, kHour);
   }
-  if (!(keep_lost_s >= 0) || !(direction_delta_s > 0) || !(direction_weight >= 0)) {
-    return InvalidArgument("byte tracker: keep_lost_s, direction_* must be non-negative");
+  if (!(direction_delta_s > 0 && direction_delta_s <= kHour)) {
+    errors.push_back(fmt::format("track.byte.direction_delta_s must be above 0 seconds; got {}",
+                                 direction_delta_s));
   }
-  if (!(lost_buffer_per_s >= 0) || !(lost_buffer_max >= 0) || !(report_lost_s >= 0)) {
-    return InvalidArgument("byte tracker: lost_buffer_*, report_lost_s must be non-negative");
+  if (global_motion_min_tracks < 1) {
+    errors.push_back(fmt::format("track.byte.global_motion_min_tracks must be at least 1; got {}",
+                                 global_motion_min_tracks));
   }
-  if (global_motion_min_tracks < 1 || !(global_motion_significance >= 0)) {
-    return InvalidArgument("byte tracker: global_motion_min_tracks >= 1, significance >= 0");
+  if (confirm_hits < 1) {
+    errors.push_back(
+        fmt::format("track.byte.confirm_hits must be at least 1; got {}", confirm_hits));
   }
-  if (confirm_hits < 1) return InvalidArgument("byte tracker: confirm_hits must be >= 1");
-  if (!(default_frame_rate > 0)) return InvalidArgument("byte tracker: default_frame_rate > 0");
-  return OkStatus();
+  if (!(default_frame_rate > 0 && default_frame_rate <= 1000)) {
+    errors.push_back(fmt::format("track.byte.default_frame_rate must be in (0, 1000]; got {}",
+                                 default_frame_rate));
+  }
+  if (errors.empty()) return OkStatus();
+  return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
 // One list of fields for both directions of the JSON conversion.

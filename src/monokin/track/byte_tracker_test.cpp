@@ -32,6 +32,19 @@ TEST(ByteTracker, RejectsBadOptions) {
   EXPECT_TRUE(MakeByteTracker({}).ok());
 }
 
+TEST(ByteTracker, ValidateNamesEveryBadKey) {
+  ByteTrackerOptions o;
+  o.new_track_score = 1.5;
+  o.keep_lost_s = -1;
+  o.global_motion_min_tracks = 0;
+  const Status s = o.Validate();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  for (const char* key : {"track.byte.new_track_score", "track.byte.keep_lost_s",
+                          "track.byte.global_motion_min_tracks"}) {
+    EXPECT_NE(s.message().find(key), std::string::npos) << key << " in " << s.message();
+  }
+}
+
 TEST(ByteTracker, OptionsJsonRoundTrip) {
   ByteTrackerOptions o;
   o.keep_lost_s = 3.5;
