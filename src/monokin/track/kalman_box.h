@@ -51,6 +51,10 @@ class KalmanBox {
 
   // Moves the estimated centre by (dx, dy) pixels, e.g. for a camera motion seen elsewhere.
   void Shift(double dx_px, double dy_px);
+  // Moves the state with the camera. `affine` (2x3, [A | t]) maps the previous frame's pixels
+  // to this frame's: the centre goes through it, the centre velocity through A, width, height
+  // and their rates scale by sqrt|det A|; the covariance is transformed the same way.
+  void Warp(const Eigen::Matrix<double, 2, 3>& affine);
   // Sets the rates of width and height to 0: the box keeps its size from now on (a lost
   // track's box should not keep growing or shrinking).
   void HoldSize();

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/track/appearance.h"
+
+#include <gtest/gtest.h>

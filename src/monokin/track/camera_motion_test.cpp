@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "monokin/track/camera_motion.h"
+
+#include <gtest/gtest.h>
