@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "monokin/core/status.h"
 #include "monokin/core/types.h"
 
 namespace monokin::track {
@@ -36,13 +37,28 @@ class AppearanceEmbedder {
   virtual std::string name() const = 0;
 };
 
+// Feature layout: for each body part (upper, lower) hue_bins x saturation_bins bins for coloured
+// pixels, then value_bins for pixels of low saturation or value (no reliable hue); each part
+// sums to 1, or is all zeros when the part lies outside the image.
 struct ColourHistogramOptions {
   int hue_bins = 16;
   int saturation_bins = 4;
   int value_bins = 4;
   double min_box_height_px = 24;  // smaller boxes give no feature
+  // Added with the implementation (defaults chosen for upright people boxes, head to feet):
+  int crop_height_px = 64;            // the body region is resized to this height, 8..512
+  double width_fraction = 0.5;        // central share of the box width used, 0.1..1
+  double top_skip_fraction = 0.12;    // head share of the box height skipped, 0..0.4
+  double bottom_skip_fraction = 0.1;  // feet share of the box height skipped, 0..0.4
+  double split_fraction = 0.5;  // upper/lower body split, share of the box height from the top
+  double min_saturation = 0.2;  // pixels below this saturation (0..1) go to the value bins
+  double min_value = 0.15;      // so do pixels below this value (0..1): too dark for hue
+  // Every bad field, one per line ("appearance.hue_bins must be between 1 and 180; got 0").
+  Status Validate() const;
 };
 
+// Options are expected to pass Validate(); out-of-range values are clamped into range.
+// Embed, Distance and Blend are const and thread-safe.
 std::unique_ptr<AppearanceEmbedder> MakeColourHistogramEmbedder(
     const ColourHistogramOptions& options);
 
