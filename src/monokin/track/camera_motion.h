@@ -9,6 +9,7 @@
 //   if (m.estimated) kalman.Warp(m.affine);
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <span>
@@ -37,7 +38,9 @@ void from_json(const nlohmann::json& j, CameraMotionOptions& o);
 
 struct CameraMotion {
   // Maps pixel coordinates of the previous frame given to Estimate to this frame's
-  // (full-resolution pixels). Identity when not estimated.
+  // (full-resolution pixels). Identity when not estimated. After frames skipped by the
+  // static-camera shortcut it maps the last frame examined (the motion over the skipped
+  // frames is included, so applying every returned map keeps tracks with the camera).
   cv::Matx23d affine = cv::Matx23d(1, 0, 0, 0, 1, 0);
   bool estimated = false;  // false: skipped (static camera, first frame) or too few features
   bool skipped = false;    // true when the static-camera shortcut skipped this frame

@@ -3,6 +3,7 @@
 
 #include <Eigen/Cholesky>
 #include <algorithm>
+#include <cmath>
 
 #include "monokin/core/check.h"
 
@@ -75,6 +76,25 @@ void KalmanBox::Update(const BoxPx& measured) {
 void KalmanBox::Shift(double dx_px, double dy_px) {
   x_(0) += dx_px;
   x_(1) += dy_px;
+}
+
+void KalmanBox::Warp(const Eigen::Matrix<double, 2, 3>& affine) {
+  const Eigen::Matrix2d a = affine.leftCols<2>();
+  const double det = a(0, 0) * a(1, 1) - a(0, 1) * a(1, 0);
+  MK_CHECK(affine.allFinite() && det != 0) << "degenerate camera motion, det " << det;
+  // x' = T x + (t, 0, ...): the centre and its rate go through A, sizes and their rates scale
+  // by the zoom sqrt|det A| (a box stays axis-aligned, so a rotation only moves its centre).
+  const double zoom = std::sqrt(std::abs(det));
+  Covariance t = Covariance::Zero();
+  t.block<2, 2>(0, 0) = a;
+  t.block<2, 2>(4, 4) = a;
+  t.diagonal().segment<2>(2).setConstant(zoom);
+  t.diagonal().segment<2>(6).setConstant(zoom);
+  x_ = t * x_;
+  x_.head<2>() += affine.col(2);
+  p_ = t * p_ * t.transpose();
+  p_ = 0.5 * (p_ + p_.transpose()).eval();  // exactly symmetric despite rounding
+  for (int i : {2, 3}) x_(i) = std::max(x_(i), kMinSizePx);
 }
 
 void KalmanBox::HoldSize() {
