@@ -183,7 +183,7 @@ class ColourHistogramEmbedder final : public AppearanceEmbedder {
     if (roi.height > o_.crop_height_px) {
       const double s = static_cast<double>(o_.crop_height_px) / roi.height;
       const int w = std::max(1, static_cast<int>(std::lround(roi.width * s)));
-      cv::resize(bgr(roi), small, cv::Size(w, o_.crop_height_px), 0, 0, cv::INTER_AREA);
+      cv::resize(bgr(roi), small, cv::Size(w, o_.crop_height_px), 0, 0, cv::INTER_NEAREST);
     } else {
       small = bgr(roi);
     }
