@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
 
 namespace monokin::track {
 namespace {
@@ -36,6 +35,28 @@ SoftBin SoftBinCircular(double pos, int bins) {
   const int lo = static_cast<int>(std::floor(pos));
   const float frac = static_cast<float>(pos - lo);
   return {((lo % bins) + bins) % bins, ((lo + 1) % bins + bins) % bins, frac};
+}
+
+// OpenCV's 8-bit HSV (cv::COLOR_BGR2HSV): H 0..179 (degrees / 2), S and V 0..255.
+struct HsvPixel {
+  int h = 0, s = 0, v = 0;
+};
+
+HsvPixel ToHsv(int b, int g, int r) {
+  const int v = std::max({b, g, r});
+  const int diff = v - std::min({b, g, r});
+  if (diff == 0) return {0, 0, v};
+  const int s = (255 * diff + v / 2) / v;
+  double h_deg;
+  if (v == r) {
+    h_deg = 60.0 * (g - b) / diff;
+  } else if (v == g) {
+    h_deg = 120.0 + 60.0 * (b - r) / diff;
+  } else {
+    h_deg = 240.0 + 60.0 * (r - g) / diff;
+  }
+  if (h_deg < 0) h_deg += 360;
+  return {static_cast<int>(h_deg / 2 + 0.5) % 180, s, v};
 }
 
 ColourHistogramOptions Clamped(ColourHistogramOptions o) {
@@ -177,38 +198,32 @@ class ColourHistogramEmbedder final : public AppearanceEmbedder {
                            static_cast<int>(std::ceil(std::min<double>(y1, bgr.rows))))) &
         cv::Rect(0, 0, bgr.cols, bgr.rows);
     if (roi.width < 1 || roi.height < 1) return {};
-    // Downscale to a fixed height: the histogram only needs a few hundred pixels per part, and
-    // the cost per box stays flat however tall the person is.
-    cv::Mat small;
-    if (roi.height > o_.crop_height_px) {
-      const double s = static_cast<double>(o_.crop_height_px) / roi.height;
-      const int w = std::max(1, static_cast<int>(std::lround(roi.width * s)));
-      cv::resize(bgr(roi), small, cv::Size(w, o_.crop_height_px), 0, 0, cv::INTER_NEAREST);
-    } else {
-      small = bgr(roi);
-    }
-    cv::Mat hsv;
-    cv::cvtColor(small, hsv, cv::COLOR_BGR2HSV);
-    // The hip row in the small crop.
-    const int split_row =
-        static_cast<int>(std::lround((ys - roi.y) * static_cast<double>(hsv.rows) / roi.height));
-
+    // Sample a grid of at most crop_height_px rows (nearest pixel, no averaging: a histogram
+    // wants real pixel colours, not blends of neighbours), so the cost per box stays flat however
+    // tall the person is. Done by hand rather than with cv::resize + cv::cvtColor: those small
+    // calls cost more in allocation and thread-pool dispatch than the pixels themselves.
+    const int rows = std::min(roi.height, o_.crop_height_px);
+    const int cols =
+        std::max(1, std::min(roi.width, static_cast<int>(std::lround(
+                                            roi.width * static_cast<double>(rows) / roi.height))));
     AppearanceFeature f(static_cast<size_t>(kParts * part_size_), 0.0f);
-    for (int r = 0; r < hsv.rows; ++r) {
-      const int part = r < split_row ? 0 : 1;
+    for (int r = 0; r < rows; ++r) {
+      const int y = roi.y + (2 * r + 1) * roi.height / (2 * rows);
+      const int part = y + 0.5 < ys ? 0 : 1;  // above or below the hips
       if (!present[part]) continue;
       float* hist = f.data() + part * part_size_;
-      const cv::Vec3b* row = hsv.ptr<cv::Vec3b>(r);
-      for (int c = 0; c < hsv.cols; ++c) {
-        const int h = row[c][0], s = row[c][1], v = row[c][2];
-        const int sb = sat_[s];
-        if (sb < 0 || dark_[v]) {
+      const cv::Vec3b* row = bgr.ptr<cv::Vec3b>(y);
+      for (int c = 0; c < cols; ++c) {
+        const cv::Vec3b& px = row[roi.x + (2 * c + 1) * roi.width / (2 * cols)];
+        const HsvPixel hsv = ToHsv(px[0], px[1], px[2]);
+        const int sb = sat_[hsv.s];
+        if (sb < 0 || dark_[hsv.v]) {
           // Grey, white, black or too dark: hue is noise here, so only the value counts.
-          const SoftBin& vb = value_[v];
+          const SoftBin& vb = value_[hsv.v];
           hist[chroma_bins_ + vb.lo] += 1 - vb.w_hi;
           hist[chroma_bins_ + vb.hi] += vb.w_hi;
         } else {
-          const SoftBin& hb = hue_[h];
+          const SoftBin& hb = hue_[hsv.h];
           hist[hb.lo * o_.saturation_bins + sb] += 1 - hb.w_hi;
           hist[hb.hi * o_.saturation_bins + sb] += hb.w_hi;
         }

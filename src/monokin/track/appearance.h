@@ -46,9 +46,9 @@ struct ColourHistogramOptions {
   int value_bins = 4;
   double min_box_height_px = 24;  // smaller boxes give no feature
   // Added with the implementation (defaults chosen for upright people boxes, head to feet):
-  int crop_height_px = 64;            // the body region is resized to this height, 8..512
-  double width_fraction = 0.5;        // central share of the box width used, 0.1..1
-  double top_skip_fraction = 0.12;    // head share of the box height skipped, 0..0.4
+  int crop_height_px = 64;          // the body region is sampled on at most this many rows, 8..512
+  double width_fraction = 0.5;      // central share of the box width used, 0.1..1
+  double top_skip_fraction = 0.12;  // head share of the box height skipped, 0..0.4
   double bottom_skip_fraction = 0.1;  // feet share of the box height skipped, 0..0.4
   double split_fraction = 0.5;  // upper/lower body split, share of the box height from the top
   double min_saturation = 0.2;  // pixels below this saturation (0..1) go to the value bins
