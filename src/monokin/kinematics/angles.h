@@ -39,6 +39,11 @@ int SegmentAngleIndex(std::string_view name);
 // mirrored for left-facing athletes so that flexion is positive either way.
 void JointAngles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> out);
 
+// JointAngles2D(s, facing, joint) and SegmentAngles2D(s, segment) in one go (they share the
+// segment directions); the same values.
+void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> joint,
+              std::span<double, kNumSegmentAngles> segment);
+
 // Unsigned joint angles between the 3D segments (0 = neutral), plus signed trunk lean from the
 // vertical and pelvis obliquity. Magnitudes equal the 2D ones when the movement lies in the
 // image plane and is in the positive range.
@@ -50,6 +55,10 @@ void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
 
 // Elevation of each 3D segment above the horizontal plane, -90..90 (positive = pointing up).
 void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out);
+
+// std::atan2(y, x) for finite arguments, within a few units in the last place (tested), and
+// several times faster (inlined table + short series; what every angle here uses).
+double Atan2(double y, double x);
 
 // Which way the athlete faces in the image over a series of 2D skeletons: +1 right, -1 left,
 // from the median sign of toe-minus-heel (then nose-minus-ears). `confidence` (0..1) says how

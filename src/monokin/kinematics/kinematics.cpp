@@ -347,43 +347,50 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
 
   // ---- Angles.
   const int window = OddWindow(o.derivative_window_s, fs, 5);
-  auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
-                              auto names, auto compute) {
-    constexpr int kN = static_cast<int>(std::tuple_size_v<decltype(names)>);
-    std::vector<size_t> at;
-    for (int a = 0; a < kN; ++a) {
-      at.push_back(k.signals.size());
-      AddSignal(k, fmt::format("{}_{}_deg", prefix, names[a]), "deg", n);
-    }
-    std::array<double, kN> out{};
+  // Every angle of a frame is computed in one pass over the frames (the 2D joint and segment
+  // angles share their directions); the signals are then added family by family.
+  constexpr size_t kJ = kNumJointAngles, kS = kNumSegmentAngles;
+  std::vector<std::vector<double>> angles(has_world ? 2 * (kJ + kS) : kJ + kS,
+                                          std::vector<double>(n));
+  {
+    std::array<double, kJ> j2, j3;
+    std::array<double, kS> s2, s3;
     for (size_t i = 0; i < n; ++i) {
-      compute(i, std::span<double, kN>(out));
-      for (int a = 0; a < kN; ++a) k.signals[at[a]].values[i] = out[a];
+      Angles2D(image[i], k.facing, j2, s2);
+      for (size_t a = 0; a < kJ; ++a) angles[a][i] = j2[a];
+      for (size_t a = 0; a < kS; ++a) angles[kJ + a][i] = s2[a];
+      if (!has_world) continue;
+      JointAngles3D(world[i], j3);
+      SegmentAngles3D(world[i], s3);
+      for (size_t a = 0; a < kJ; ++a) angles[kJ + kS + a][i] = j3[a];
+      for (size_t a = 0; a < kS; ++a) angles[2 * kJ + kS + a][i] = s3[a];
     }
-    for (int a = 0; a < kN; ++a) {
-      std::vector<double>& v = k.signals[at[a]].values;
+  }
+  auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
+                              auto names, size_t first_angle) {
+    constexpr size_t kN = std::tuple_size_v<decltype(names)>;
+    const size_t at = k.signals.size();
+    for (size_t a = 0; a < kN; ++a) {
+      std::vector<double>& v = angles[first_angle + a];
       Unwrap(v, 360.0);
+      k.signals.push_back({fmt::format("{}_{}_deg", prefix, names[a]), "deg", std::move(v)});
+    }
+    for (size_t a = 0; a < kN; ++a) {
+      const std::vector<double>& v = k.signals[at + a].values;
       std::vector<double> vel = SavGolDerivative(v, fs, 1, window, 3, o.causal);
       std::vector<double> acc = SavGolDerivative(v, fs, 2, window, 3, o.causal);
-      k.signals.push_back({fmt::format("{}_{}_deg_s", vel_prefix, names[a]), "deg/s", vel});
-      k.signals.push_back({fmt::format("{}_{}_deg_s2", acc_prefix, names[a]), "deg/s^2", acc});
+      k.signals.push_back(
+          {fmt::format("{}_{}_deg_s", vel_prefix, names[a]), "deg/s", std::move(vel)});
+      k.signals.push_back(
+          {fmt::format("{}_{}_deg_s2", acc_prefix, names[a]), "deg/s^2", std::move(acc)});
     }
   };
-  add_angle_family("angle", "angvel", "angacc", kJointAngleNames,
-                   [&](size_t i, std::span<double, kNumJointAngles> out) {
-                     JointAngles2D(image[i], k.facing, out);
-                   });
-  add_angle_family(
-      "segment", "segvel", "segacc", kSegmentAngleNames,
-      [&](size_t i, std::span<double, kNumSegmentAngles> out) { SegmentAngles2D(image[i], out); });
+  k.signals.reserve(400);
+  add_angle_family("angle", "angvel", "angacc", kJointAngleNames, 0);
+  add_angle_family("segment", "segvel", "segacc", kSegmentAngleNames, kJ);
   if (has_world) {
-    add_angle_family(
-        "angle3d", "angvel3d", "angacc3d", kJointAngleNames,
-        [&](size_t i, std::span<double, kNumJointAngles> out) { JointAngles3D(world[i], out); });
-    add_angle_family("segment3d", "segvel3d", "segacc3d", kSegmentAngleNames,
-                     [&](size_t i, std::span<double, kNumSegmentAngles> out) {
-                       SegmentAngles3D(world[i], out);
-                     });
+    add_angle_family("angle3d", "angvel3d", "angacc3d", kJointAngleNames, kJ + kS);
+    add_angle_family("segment3d", "segvel3d", "segacc3d", kSegmentAngleNames, 2 * kJ + kS);
   }
 
   // ---- Positions: image plane in metres, x right, y up from the bottom edge of the image.
@@ -403,9 +410,9 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       k.signals.push_back({fmt::format("{}_vy_{}", name, vel_unit), vel_unit, vy});
     }
     KinematicSignal& sp = AddSignal(k, fmt::format("{}_speed_{}", name, vel_unit), vel_unit, n);
-    for (size_t i = 0; i < n; ++i) sp.values[i] = std::hypot(vx[i], vy[i]);
+    for (size_t i = 0; i < n; ++i) sp.values[i] = std::sqrt(vx[i] * vx[i] + vy[i] * vy[i]);
     KinematicSignal& ac = AddSignal(k, fmt::format("{}_accel_{}", name, acc_unit), acc_unit, n);
-    for (size_t i = 0; i < n; ++i) ac.values[i] = std::hypot(ax[i], ay[i]);
+    for (size_t i = 0; i < n; ++i) ac.values[i] = std::sqrt(ax[i] * ax[i] + ay[i] * ay[i]);
   };
   std::vector<double> px(n), py(n);
   for (int j : kSpeedJoints) {
@@ -435,7 +442,8 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     double total = 0;
     for (size_t i = 0; i < n; ++i) {
       if (i > 0 && std::isfinite(px[i]) && std::isfinite(px[i - 1])) {
-        total += std::hypot(px[i] - px[i - 1], py[i] - py[i - 1]);
+        const double dx = px[i] - px[i - 1], dy = py[i] - py[i - 1];
+        total += std::sqrt(dx * dx + dy * dy);
       }
       d.values[i] = std::isfinite(px[i]) ? total : kNaN;
     }
