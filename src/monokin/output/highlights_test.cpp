@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace monokin::output {
@@ -113,6 +115,92 @@ TEST(HighlightsTest, EachClipHoldsTheFramesOfItsMomentWithRolls) {
   }
   const Decoded reel = Decode((tmp.path() / "highlights.mp4").string());
   EXPECT_EQ(reel.frames, reel_frames);
+}
+
+// Frame k of a longer clip shows k in base 8 as four flat vertical bands (most significant
+// first), digit d at level 16 + 32 d: compression errors well under 16 levels still read back
+// as k (k < 4096). The numbers are read below the reel's caption.
+constexpr int kBands = 4;
+cv::Mat NumberedFrame(int k) {
+  cv::Mat m(120, 160, CV_8UC3, cv::Scalar::all(0));
+  for (int b = kBands - 1, rest = k; b >= 0; --b, rest /= 8) {
+    m(cv::Rect(40 * b, 0, 40, 120)).setTo(cv::Scalar::all(16 + 32 * (rest % 8)));
+  }
+  return m;
+}
+int FrameNumber(const cv::Mat& m) {
+  int k = 0;
+  for (int b = 0; b < kBands; ++b) {
+    const double level = cv::mean(m(cv::Rect(40 * b + 8, 80, 24, 32)))[0];
+    k = 8 * k + std::clamp(static_cast<int>(std::lround((level - 16) / 32)), 0, 7);
+  }
+  return k;
+}
+std::vector<int> FrameNumbers(const std::string& path) {
+  std::vector<int> out;
+  cv::VideoCapture cap(path, cv::CAP_FFMPEG);
+  cv::Mat m;
+  while (cap.isOpened() && cap.read(m)) out.push_back(FrameNumber(m));
+  return out;
+}
+std::vector<int> Iota(std::int64_t first, std::int64_t end) {
+  std::vector<int> v;
+  for (auto k = first; k < end; ++k) v.push_back(static_cast<int>(k));
+  return v;
+}
+
+// Overlapping moments, a moment far after the others (the reader seeks ahead) and one that
+// starts before the previous ended (the reel goes back): every clip and the reel hold exactly
+// the source frames of their ranges, in order, on an MJPG and on an H.264 input (long GOPs, so
+// a seek lands on a keyframe well before the target).
+TEST(HighlightsTest, ClipsAndReelHoldExactlyTheFramesOfOverlappingAndDistantRanges) {
+  constexpr int kLongFrames = 600;  // 24 s at 25 fps
+  for (const auto& [name, fourcc] :
+       {std::pair{"long.avi", cv::VideoWriter::fourcc('M', 'J', 'P', 'G')},
+        std::pair{"long.mp4", cv::VideoWriter::fourcc('a', 'v', 'c', '1')}}) {
+    SCOPED_TRACE(name);
+    Tmp tmp;
+    const std::string video = (tmp.path() / name).string();
+    {
+      cv::VideoWriter w(video, cv::CAP_FFMPEG, fourcc, kFps, cv::Size(160, 120), true);
+      if (!w.isOpened()) {
+        ADD_FAILURE() << "cannot write the test input " << name;
+        continue;
+      }
+      for (int k = 0; k < kLongFrames; ++k) w.write(NumberedFrame(k));
+    }
+    ASSERT_EQ(FrameNumbers(video), Iota(0, kLongFrames)) << "the test input does not round-trip";
+    const std::vector<KeyMoment> moments = {
+        Moment("jump", {1}, 1.0, 2.0),      // frames 0..74 with the rolls
+        Moment("jump", {2}, 1.6, 2.4),      // overlaps the first
+        Moment("sprint", {3}, 19.0, 20.0),  // far ahead: a seek
+        Moment("fall", {4}, 18.5, 19.1)};   // numbered before the sprint, overlapping it
+    const double pre = 1.0, post = 1.0;
+    ASSERT_TRUE(CutHighlights(video, moments, pre, post, tmp.path().string()).ok());
+    const std::vector<KeyMoment> sorted = {moments[0], moments[1], moments[3], moments[2]};
+    std::vector<int> reel_expected;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      const std::string clip = HighlightClipName(static_cast<int>(i + 1), sorted[i]);
+      SCOPED_TRACE(clip);
+      const FrameRange r = HighlightFrames(sorted[i], pre, post, kFps, kLongFrames);
+      // The range itself, from the times: the frames k with k / fps in [start - pre, end + post).
+      const double a = sorted[i].start_s - pre, b = sorted[i].end_s + post;
+      EXPECT_EQ(r.first, static_cast<int>(std::ceil(a * kFps - 1e-6)));
+      EXPECT_EQ(r.end, static_cast<int>(std::ceil(b * kFps - 1e-6)));
+      const std::vector<int> got = FrameNumbers((tmp.path() / "highlights" / clip).string());
+      ASSERT_EQ(got.size(), static_cast<size_t>(r.size()));
+      // The first frame is the first source frame at or after start - pre (its time k / fps),
+      // the last the last before end + post.
+      EXPECT_GE(got.front() / kFps, a - 1e-9);
+      EXPECT_LT(got.front() / kFps, a + 1 / kFps - 1e-9);
+      EXPECT_LT(got.back() / kFps, b - 1e-9);
+      EXPECT_GE(got.back() / kFps, b - 1 / kFps - 1e-9);
+      EXPECT_EQ(got, Iota(r.first, r.end));
+      const std::vector<int> span = Iota(r.first, r.end);
+      reel_expected.insert(reel_expected.end(), span.begin(), span.end());
+    }
+    EXPECT_EQ(FrameNumbers((tmp.path() / "highlights.mp4").string()), reel_expected);
+  }
 }
 
 TEST(HighlightsTest, FrameRangeFollowsTheRollsAndTheVideoEnds) {
