@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The monokin command. Turns arguments into EngineOptions, runs the Engine, shows progress and
 // turns a Status into one line on stderr and an exit code (the only place that does).
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "monokin/core/config.h"
 #include "monokin/core/log.h"
@@ -154,9 +153,9 @@ int RunTrack(const TrackArgs& a) {
 int RunModels(const std::string& models_dir, const std::string& detector_model) {
   int found = 0;
   for (const pipeline::ModelCard& c : pipeline::ListModelCards(models_dir, detector_model)) {
-    std::printf("%s (%s)\n  input:   %s\n  output:  %s\n  licence: %s\n  source:  %s\n", c.name.c_str(),
-                c.role.c_str(), c.input.c_str(), c.output.c_str(), c.licence.c_str(),
-                c.source.c_str());
+    std::printf("%s (%s)\n  input:   %s\n  output:  %s\n  licence: %s\n  source:  %s\n",
+                c.name.c_str(), c.role.c_str(), c.input.c_str(), c.output.c_str(),
+                c.licence.c_str(), c.source.c_str());
     if (!c.path.empty()) {
       ++found;
       std::printf("  found:   %s\n", c.path.c_str());
@@ -183,16 +182,21 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"debug", "info", "warning", "error", "off"}));
 
   AnalyzeArgs a;
-  CLI::App* analyze = app.add_subcommand("analyze", "analyse a video file, image folder, camera or URL");
-  analyze->add_option("input", a.input, "video file, image folder, camera index (0) or rtsp/http URL")
+  CLI::App* analyze =
+      app.add_subcommand("analyze", "analyse a video file, image folder, camera or URL");
+  analyze
+      ->add_option("input", a.input, "video file, image folder, camera index (0) or rtsp/http URL")
       ->required();
   analyze->add_option("-o,--out", a.out_dir, "output folder (created)")->capture_default_str();
   analyze->add_option("--detector", a.detector, "person detector: hog | yolox");
-  analyze->add_option("--detector-model", a.detector_model, "model file for the detector (.onnx for yolox)");
+  analyze->add_option("--detector-model", a.detector_model,
+                      "model file for the detector (.onnx for yolox)");
   analyze->add_option("--pose", a.pose, "pose model: lite | full | heavy | none");
-  analyze->add_flag("--realtime", a.realtime, "pace a file at its frame rate and drop frames when behind");
+  analyze->add_flag("--realtime", a.realtime,
+                    "pace a file at its frame rate and drop frames when behind");
   analyze->add_option("--config", a.config_file, "JSON config file (keys as in run.json's config)");
-  analyze->add_option("--set", a.settings, "override one config key, e.g. --set track.match_iou=0.25")
+  analyze
+      ->add_option("--set", a.settings, "override one config key, e.g. --set track.match_iou=0.25")
       ->allow_extra_args(false);
   analyze->add_flag("-q,--quiet", a.quiet, "no progress and no summary line");
   analyze->add_flag("--no-progress", a.no_progress, "no progress display");
@@ -201,16 +205,20 @@ int main(int argc, char** argv) {
   std::vector<std::string> infer_inputs;
   int infer_threads = 1;
   CLI::App* infer = app.add_subcommand(
-      "infer", "run a .tflite model on raw float32 NHWC input files; writes <output>.bin + outputs.json");
+      "infer",
+      "run a .tflite model on raw float32 NHWC input files; writes <output>.bin + outputs.json");
   infer->add_option("model", infer_model, "model file (.tflite)")->required();
-  infer->add_option("--input", infer_inputs, "raw float32 input file, one per model input, in order")
+  infer
+      ->add_option("--input", infer_inputs, "raw float32 input file, one per model input, in order")
       ->required();
   infer->add_option("--out", infer_out, "output folder")->required();
   infer->add_option("--threads", infer_threads, "inference threads")->capture_default_str();
 
   std::string models_dir, models_detector;
-  CLI::App* models = app.add_subcommand("models", "list the models monokin knows and where they are");
-  models->add_option("--models-dir", models_dir, "folder with the BlazePose files (default: search)");
+  CLI::App* models =
+      app.add_subcommand("models", "list the models monokin knows and where they are");
+  models->add_option("--models-dir", models_dir,
+                     "folder with the BlazePose files (default: search)");
   models->add_option("--detector-model", models_detector, "a YOLOX .onnx file to check");
 
   TrackArgs tr;
@@ -219,9 +227,12 @@ int main(int argc, char** argv) {
   track_cmd->add_option("--det", tr.det, "detections: frame,id,x,y,w,h,score,...")->required();
   track_cmd->add_option("--seqinfo", tr.seqinfo, "seqinfo.ini (frame rate, length, size)");
   track_cmd->add_option("-o,--out", tr.out, "result file (MOTChallenge)")->required();
-  track_cmd->add_flag("--offline", tr.offline, "offline post-processing: interpolate gaps");
+  track_cmd->add_flag(
+      "--offline", tr.offline,
+      "offline post-processing (track.offline.*): interpolate gaps, re-link broken tracks");
   track_cmd->add_option("--config", tr.config_file, "JSON config file (its track block is used)");
-  track_cmd->add_option("--set", tr.settings, "override a config key, e.g. track.byte.keep_lost_s=3");
+  track_cmd->add_option("--set", tr.settings,
+                        "override a config key, e.g. track.byte.keep_lost_s=3");
 
   EvalMotArgs ev;
   CLI::App* eval_cmd = app.add_subcommand("eval", "score results against ground truth");
@@ -230,7 +241,8 @@ int main(int argc, char** argv) {
       "mot", "MOTChallenge tracking metrics (HOTA, CLEAR, Identity), computed as TrackEval does");
   eval_mot->add_option("--gt", ev.gt, "folder of sequences, each with gt/gt.txt (and seqinfo.ini)")
       ->required();
-  eval_mot->add_option("--pred", ev.pred, "folder with one <sequence>.txt per sequence")->required();
+  eval_mot->add_option("--pred", ev.pred, "folder with one <sequence>.txt per sequence")
+      ->required();
   eval_mot->add_option("--seqmap", ev.seqmap, "seqmap file naming the sequences to score");
   eval_mot->add_option("--out", ev.out, "write detailed.csv and summary.json here");
   eval_mot->add_option("--benchmark", ev.benchmark, "class rules: MOT17 (also MOT16), MOT20, MOT15")

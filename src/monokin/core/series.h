@@ -25,6 +25,7 @@ struct AthleteSample {
   BoxPx box;                       // the tracker's box, image pixels
   float score = 0;                 // detection score, 0..1
   std::optional<PersonPose> pose;  // absent when no pose was found this frame
+  int frames_since_seen = 0;       // > 0: the tracker's predicted box of a briefly lost athlete
 };
 
 // All frames of one athlete, ordered by frame index (strictly increasing). Frames where the
@@ -46,8 +47,8 @@ inline void AppendToSeries(const FrameResult& frame, std::vector<AthleteSeries>&
       it->id = a.id;
     }
     if (!it->samples.empty() && it->samples.back().frame.index >= frame.frame.index) continue;
-    it->samples.push_back(
-        AthleteSample{frame.frame, ToSeconds(frame.frame.pts), a.box, a.score, a.pose});
+    it->samples.push_back(AthleteSample{frame.frame, ToSeconds(frame.frame.pts), a.box, a.score,
+                                        a.pose, a.frames_since_seen});
   }
 }
 

@@ -6,11 +6,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <opencv2/core/mat.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 namespace monokin {
 
@@ -49,10 +48,10 @@ struct Detection {
 
 struct Track {
   TrackId id = -1;
-  BoxPx box;                   // the tracker's estimate for this frame
-  float score = 0;             // score of the detection matched this frame, 0..1
-  int hits = 0;                // frames with a matched detection since the track began
-  int frames_since_seen = 0;   // 0 when a detection was matched this frame
+  BoxPx box;                  // the tracker's estimate for this frame
+  float score = 0;            // score of the detection matched this frame, 0..1
+  int hits = 0;               // frames with a matched detection since the track began
+  int frames_since_seen = 0;  // 0 when a detection was matched this frame
 };
 
 struct Keypoint {
@@ -79,6 +78,7 @@ struct Athlete {
   BoxPx box;
   float score = 0;  // detection score, 0..1
   std::optional<PersonPose> pose;
+  int frames_since_seen = 0;  // > 0: not detected this frame; `box` is the tracker's prediction
 };
 
 // Everything known about one frame: what the writers receive.

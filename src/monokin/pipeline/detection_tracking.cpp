@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "monokin/pipeline/detection_tracking.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 
-#include <fmt/format.h>
-
+#include "monokin/output/mot_writer.h"
 #include "monokin/output/run_outputs.h"
 
 namespace monokin::pipeline {
@@ -60,8 +61,12 @@ Result<std::vector<track::TrackedBox>> TrackFrames(
 std::string TrackedBoxesToMot(const std::vector<track::TrackedBox>& rows) {
   std::string text;
   for (const auto& r : rows) {
-    text += fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.4f},-1,-1,-1\n", r.frame + 1, r.id,
-                        r.box.x, r.box.y, r.box.w, r.box.h, r.score);
+    Athlete a;
+    a.id = r.id;
+    a.box = r.box;
+    a.score = r.score;
+    text += output::MotLine(r.frame, a);
+    text += '\n';
   }
   return text;
 }
@@ -75,11 +80,9 @@ Status TrackDetectionFile(const std::string& det_path, const std::string& seqinf
   }
   MK_ASSIGN_OR_RETURN(eval::MotSequence dets,
                       eval::LoadMotFile(det_path, eval::MotFileKind::kDetections, info.length));
-  track::PostProcessOptions post;  // interpolate over the gaps the tracker may bridge
-  post.max_gap_s = options.byte.keep_lost_s;
-  MK_ASSIGN_OR_RETURN(std::vector<track::TrackedBox> rows,
-                      TrackFrames(DetectionsPerFrame(dets), info, options,
-                                  offline && options.backend == "byte" ? &post : nullptr));
+  MK_ASSIGN_OR_RETURN(
+      std::vector<track::TrackedBox> rows,
+      TrackFrames(DetectionsPerFrame(dets), info, options, offline ? &options.offline : nullptr));
   const std::filesystem::path parent = std::filesystem::path(out_path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);

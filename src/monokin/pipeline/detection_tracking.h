@@ -24,7 +24,7 @@ Result<std::vector<track::TrackedBox>> TrackFrames(
     const std::vector<std::vector<Detection>>& per_frame, const eval::SeqInfo& info,
     const track::TrackerOptions& options, const track::PostProcessOptions* post = nullptr);
 
-// MOTChallenge text of tracker rows: frame (1-based),id,x,y,w,h,score,-1,-1,-1.
+// MOTChallenge text of tracker rows (output::MotLine): frame (1-based),id,x,y,w,h,score,-1,-1,-1.
 std::string TrackedBoxesToMot(const std::vector<track::TrackedBox>& rows);
 
 // Loads det_path and seqinfo_path, tracks, and writes the MOTChallenge result to out_path.

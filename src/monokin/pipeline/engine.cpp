@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "monokin/pipeline/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "monokin/core/log.h"
 #include "monokin/core/sha256.h"
@@ -21,6 +22,7 @@
 #include "monokin/pipeline/keypoints_outputs.h"
 #include "monokin/pipeline/kinematics_outputs.h"
 #include "monokin/pipeline/moments_outputs.h"
+#include "monokin/pipeline/track_outputs.h"
 #include "monokin/pose/pose_estimator.h"
 #include "monokin/track/tracker.h"
 
@@ -79,7 +81,9 @@ struct Engine::Impl {
       pose_stats{"pose"}, write_stats{"write"};
   std::atomic<long long> frames_dropped{0};
   std::vector<AthleteSeries> series;  // per athlete, for the movement decomposition after the run
-  nlohmann::json kinematics_summary;  // what the post-run steps did, for run.json
+  nlohmann::json tracking_summary;    // what the post-run steps did, for run.json
+  nlohmann::json kinematics_summary;
+  std::set<std::string> removed_files;  // outputs merged away by the tracks' post-processing
   nlohmann::json moments_summary;
 
   void Fail(const std::string& stage, const Status& status) {
@@ -101,6 +105,11 @@ struct Engine::Impl {
   void DetectLoop();
   void TrackLoop();
   nlohmann::json RunJson(const std::string& state, const RunReport& report) const;
+  std::vector<std::string> OutputFiles() const {
+    std::vector<std::string> files = outputs ? outputs->files() : std::vector<std::string>{};
+    std::erase_if(files, [&](const std::string& f) { return removed_files.count(f) > 0; });
+    return files;
+  }
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -108,7 +117,8 @@ Engine::~Engine() = default;
 
 const video::SourceInfo& Engine::source_info() const { return impl_->source->info(); }
 
-Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options, nlohmann::json config) {
+Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options,
+                                               nlohmann::json config) {
   MK_RETURN_IF_ERROR(options.Validate());
   auto impl = std::make_unique<Impl>(options.run.queue_frames);
   impl->options = options;
@@ -139,11 +149,11 @@ Result<std::unique_ptr<Engine>> Engine::Create(const EngineOptions& options, nlo
   if (!source.ok()) return source.status();
   impl->source = std::move(*source);
   const video::SourceInfo& info = impl->source->info();
-  MK_LOG(kInfo, "opened {} ({}x{}, {:.2f} fps, {} frames)", info.uri, info.width_px,
-         info.height_px, info.fps, info.frame_count);
+  MK_LOG(kInfo, "opened {} ({}x{}, {:.2f} fps, {} frames)", info.uri, info.width_px, info.height_px,
+         info.fps, info.frame_count);
 
-  Result<std::unique_ptr<output::RunOutputs>> outputs = output::RunOutputs::Create(
-      options.out_dir, options.output, info.fps > 0 ? info.fps : 30.0);
+  Result<std::unique_ptr<output::RunOutputs>> outputs =
+      output::RunOutputs::Create(options.out_dir, options.output, info.fps > 0 ? info.fps : 30.0);
   if (!outputs.ok()) return outputs.status();
   impl->outputs = std::move(*outputs);
   MK_RETURN_IF_ERROR(output::WriteJsonFileAtomic(options.out_dir + "/run.json",
@@ -229,7 +239,11 @@ void Engine::Impl::TrackLoop() {
     }
     item->result.athletes.reserve(tracks.size());
     for (std::size_t i = 0; i < tracks.size(); ++i) {
-      Athlete a{.id = tracks[i].id, .box = tracks[i].box, .score = tracks[i].score, .pose = {}};
+      Athlete a{.id = tracks[i].id,
+                .box = tracks[i].box,
+                .score = tracks[i].score,
+                .pose = {},
+                .frames_since_seen = tracks[i].frames_since_seen};
       if (i < poses.size() && poses[i]) {
         a.pose = std::move(poses[i]);
         a.pose->track = a.id;
@@ -264,8 +278,11 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
   }
   if (!report.failed_stage.empty()) status["failed_stage"] = report.failed_stage;
   return {
-      {"meta", {{"tool", "monokin"}, {"version", kVersion}, {"started_at", started_at},
-                {"updated_at", NowIso8601()}}},
+      {"meta",
+       {{"tool", "monokin"},
+        {"version", kVersion},
+        {"started_at", started_at},
+        {"updated_at", NowIso8601()}}},
       {"input", input},
       {"models", models},
       {"config", config},
@@ -276,8 +293,9 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
         {"frames_dropped", report.frames_dropped},
         {"latency_ms", {{"p50", report.latency_p50_ms}, {"p95", report.latency_p95_ms}}},
         {"stages", report.stages}}},
-      {"outputs", outputs ? outputs->files() : std::vector<std::string>{}},
+      {"outputs", OutputFiles()},
       {"video_codec", outputs ? outputs->video_codec_used() : std::string()},
+      {"tracking", tracking_summary},
       {"kinematics", kinematics_summary},
       {"moments", moments_summary},
   };
@@ -287,6 +305,23 @@ nlohmann::json Engine::Impl::RunJson(const std::string& state, const RunReport& 
 // decomposition (zero-phase filters need whole series), the key moments and their highlights.
 // Each step is timed as a stage of its own.
 void Engine::Impl::AfterFrames(RunReport& report) {
+  // Offline runs of files: re-link broken tracks and fill short gaps before anything else reads
+  // the series (live sources and --realtime stay causal).
+  const video::SourceInfo& info = source->info();
+  if (options.track.offline.enabled && !options.run.realtime && !info.live) {
+    StageStats stats("track_offline");
+    Result<TrackPostReport> post = [&] {
+      ScopedStageTimer t(stats);
+      return PostProcessRunTracks(series, options.track.offline, info.fps, options.output,
+                                  options.out_dir);
+    }();
+    report.stages.push_back(stats.Summarise());
+    if (!post.ok()) return Fail("track_offline", post.status());
+    tracking_summary = post->summary;
+    removed_files = post->removed_files;
+  } else {
+    tracking_summary = {{"offline", false}};
+  }
   std::vector<AthleteKinematics> kinematics;
   if (pose) {
     if (Status s = WriteKeypointsJson(series, options.out_dir); !s.ok()) return Fail("write", s);
@@ -301,8 +336,10 @@ void Engine::Impl::AfterFrames(RunReport& report) {
     kinematics = std::move(kin->athletes);
   }
   StageStats moment_stats("moments");
-  const nlohmann::json meta = {{"tool", "monokin"}, {"version", kVersion},
-                               {"input", options.source.uri}, {"config", config["moments"]}};
+  const nlohmann::json meta = {{"tool", "monokin"},
+                               {"version", kVersion},
+                               {"input", options.source.uri},
+                               {"config", config["moments"]}};
   Result<std::vector<KeyMoment>> found = [&] {
     ScopedStageTimer t(moment_stats);
     return WriteMomentsOutputs(series, kinematics, options.moments, meta, options.out_dir);
@@ -410,9 +447,10 @@ RunReport Engine::Run(const ProgressCallback& on_progress, const std::atomic<boo
     report.state = "failed";
   } else if (stop && stop->load()) {
     report.state = "interrupted";
-    report.status = Cancelled(fmt::format("stopped by request after frame {} ({:.2f} s); outputs "
-                                          "up to there are complete",
-                                          report.last_frame, report.last_t_s));
+    report.status =
+        Cancelled(fmt::format("stopped by request after frame {} ({:.2f} s); outputs "
+                              "up to there are complete",
+                              report.last_frame, report.last_t_s));
   } else {
     report.state = "completed";
   }

@@ -451,8 +451,10 @@ Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& optio
   return std::unique_ptr<Tracker>(std::make_unique<ByteTracker>(options));
 }
 
-std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
-                                          const PostProcessOptions& options) {
+namespace {
+
+// Non-predicted rows per id, each sorted by frame.
+std::map<TrackId, std::vector<TrackedBox>> ObservedById(const std::vector<TrackedBox>& rows) {
   std::map<TrackId, std::vector<TrackedBox>> by_id;
   for (const TrackedBox& r : rows) {
     if (!r.predicted) by_id[r.id].push_back(r);
@@ -461,68 +463,75 @@ std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
     std::sort(v.begin(), v.end(),
               [](const TrackedBox& a, const TrackedBox& b) { return a.frame < b.frame; });
   }
-  const double frame_dt = 1.0 / std::max(options.frame_rate, 1e-6);
-  // Re-linking: greedily, by increasing normalised distance, join an ending track to a later
-  // starting one when constant-velocity extrapolation lands near its first box.
-  if (options.relink_max_gap_s > 0) {
-    struct Candidate {
-      double cost;
-      TrackId a, b;
-    };
-    std::vector<Candidate> cands;
-    for (const auto& [ia, va] : by_id) {
-      const TrackedBox& end = va.back();
-      double vx = 0, vy = 0;
-      if (va.size() >= 2) {
-        const TrackedBox& ref = va[va.size() >= 6 ? va.size() - 6 : 0];
-        const double span = end.time_s - ref.time_s;
-        if (span > 0) {
-          vx = (end.box.cx() - ref.box.cx()) / span;
-          vy = (end.box.cy() - ref.box.cy()) / span;
-        }
-      }
-      for (const auto& [ib, vb] : by_id) {
-        if (ib == ia) continue;
-        const TrackedBox& start = vb.front();
-        const double gap = start.time_s - end.time_s;
-        if (start.frame <= end.frame || gap > options.relink_max_gap_s) continue;
-        const double px = end.box.cx() + vx * gap, py = end.box.cy() + vy * gap;
-        const double size = 0.5 * (end.box.h + start.box.h);
-        const double dist = std::hypot(px - start.box.cx(), py - start.box.cy()) / size;
-        const double scale = std::abs(std::log(start.box.h / std::max(end.box.h, 1.0f)));
-        const double cost = dist + scale;
-        if (cost <= options.relink_max_distance) cands.push_back({cost, ia, ib});
+  return by_id;
+}
+
+}  // namespace
+
+std::map<TrackId, TrackId> RelinkTracks(const std::vector<TrackedBox>& rows,
+                                        const PostProcessOptions& options) {
+  std::map<TrackId, TrackId> root_of;
+  if (options.relink_max_gap_s <= 0) return root_of;
+  const std::map<TrackId, std::vector<TrackedBox>> by_id = ObservedById(rows);
+  // Greedily, by increasing normalised distance, join an ending track to a later starting one
+  // when constant-velocity extrapolation lands near its first box.
+  struct Candidate {
+    double cost;
+    TrackId a, b;
+  };
+  std::vector<Candidate> cands;
+  for (const auto& [ia, va] : by_id) {
+    const TrackedBox& end = va.back();
+    double vx = 0, vy = 0;
+    if (va.size() >= 2) {
+      const TrackedBox& ref = va[va.size() >= 6 ? va.size() - 6 : 0];
+      const double span = end.time_s - ref.time_s;
+      if (span > 0) {
+        vx = (end.box.cx() - ref.box.cx()) / span;
+        vy = (end.box.cy() - ref.box.cy()) / span;
       }
     }
-    std::sort(cands.begin(), cands.end(),
-              [](const Candidate& x, const Candidate& y) { return x.cost < y.cost; });
-    std::map<TrackId, TrackId> next, prev;
-    for (const Candidate& c : cands) {
-      if (next.count(c.a) || prev.count(c.b)) continue;
-      // No cycles: walk back from a to make sure b is not its ancestor.
-      TrackId root = c.a;
-      bool cycle = false;
-      while (prev.count(root)) {
-        root = prev[root];
-        if (root == c.b) cycle = true;
-      }
-      if (cycle || root == c.b) continue;
-      next[c.a] = c.b;
-      prev[c.b] = c.a;
-    }
-    for (auto& [id, v] : by_id) {
-      if (prev.count(id) || !next.count(id)) continue;
-      TrackId cur = id;
-      while (next.count(cur)) {
-        cur = next[cur];
-        for (TrackedBox r : by_id[cur]) {
-          r.id = id;
-          v.push_back(r);
-        }
-        by_id[cur].clear();
-      }
+    for (const auto& [ib, vb] : by_id) {
+      if (ib == ia) continue;
+      const TrackedBox& start = vb.front();
+      const double gap = start.time_s - end.time_s;
+      if (start.frame <= end.frame || gap > options.relink_max_gap_s) continue;
+      const double px = end.box.cx() + vx * gap, py = end.box.cy() + vy * gap;
+      const double size = 0.5 * (end.box.h + start.box.h);
+      const double dist = std::hypot(px - start.box.cx(), py - start.box.cy()) / size;
+      const double scale = std::abs(std::log(start.box.h / std::max(end.box.h, 1.0f)));
+      const double cost = dist + scale;
+      if (cost <= options.relink_max_distance) cands.push_back({cost, ia, ib});
     }
   }
+  std::sort(cands.begin(), cands.end(),
+            [](const Candidate& x, const Candidate& y) { return x.cost < y.cost; });
+  std::map<TrackId, TrackId> next, prev;
+  for (const Candidate& c : cands) {
+    if (next.count(c.a) || prev.count(c.b)) continue;
+    // A later part must start after the whole chain so far has ended (chains stay in time
+    // order), which also rules out cycles.
+    next[c.a] = c.b;
+    prev[c.b] = c.a;
+  }
+  for (const auto& [id, v] : by_id) {
+    if (prev.count(id) || !next.count(id)) continue;
+    for (TrackId cur = id; next.count(cur);) {
+      cur = next[cur];
+      root_of[cur] = id;
+    }
+  }
+  return root_of;
+}
+
+std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
+                                          const PostProcessOptions& options) {
+  const std::map<TrackId, TrackId> root_of = RelinkTracks(rows, options);
+  for (TrackedBox& r : rows) {
+    if (auto it = root_of.find(r.id); it != root_of.end()) r.id = it->second;
+  }
+  std::map<TrackId, std::vector<TrackedBox>> by_id = ObservedById(rows);
+  const double frame_dt = 1.0 / std::max(options.frame_rate, 1e-6);
   std::vector<TrackedBox> out;
   for (auto& [id, v] : by_id) {
     if (v.empty()) continue;
@@ -555,6 +564,46 @@ std::vector<TrackedBox> PostProcessTracks(std::vector<TrackedBox> rows,
     return a.frame != b.frame ? a.frame < b.frame : a.id < b.id;
   });
   return out;
+}
+
+Status PostProcessOptions::Validate() const {
+  std::vector<std::string> errors;
+  constexpr double kHour = 3600;
+  for (const auto& [key, v] : {std::pair{"max_gap_s", max_gap_s},
+                               {"relink_max_gap_s", relink_max_gap_s},
+                               {"relink_max_distance", relink_max_distance},
+                               {"min_length_s", min_length_s}}) {
+    if (!(v >= 0 && v <= kHour)) {
+      errors.push_back(
+          fmt::format("track.offline.{} must be between 0 and {}; got {}", key, kHour, v));
+    }
+  }
+  if (!(frame_rate > 0 && frame_rate <= 1000)) {
+    errors.push_back(
+        fmt::format("track.offline.frame_rate must be in (0, 1000]; got {}", frame_rate));
+  }
+  if (errors.empty()) return OkStatus();
+  return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
+}
+
+template <typename J, typename O, typename F>
+void ForEachPostField(J& j, O& o, F&& f) {
+  f(j, "enabled", o.enabled);
+  f(j, "max_gap_s", o.max_gap_s);
+  f(j, "relink_max_gap_s", o.relink_max_gap_s);
+  f(j, "relink_max_distance", o.relink_max_distance);
+  f(j, "min_length_s", o.min_length_s);
+}
+
+void to_json(nlohmann::json& j, const PostProcessOptions& o) {
+  j = nlohmann::json::object();
+  ForEachPostField(j, o, [](nlohmann::json& jj, const char* key, const auto& v) { jj[key] = v; });
+}
+
+void from_json(const nlohmann::json& j, PostProcessOptions& o) {
+  ForEachPostField(j, o, [](const nlohmann::json& jj, const char* key, auto& v) {
+    if (jj.contains(key)) jj.at(key).get_to(v);
+  });
 }
 
 }  // namespace monokin::track

@@ -9,6 +9,7 @@
 //   for (...) rows = (*tracker)->Update(frame_info, detections);
 #pragma once
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -34,18 +35,11 @@ struct TrackedBox {
   bool predicted = false;  // a lost track's predicted box (Track::frames_since_seen > 0)
 };
 
-struct PostProcessOptions {
-  // Interpolate linearly over gaps up to this long; 0 = off. Matching keep_lost_s fills every
-  // gap the tracker bridged.
-  double max_gap_s = 2.0;
-  // Re-link a track that ends to one that starts later (within relink_max_gap_s) when the
-  // first track's motion brings it to the second's first box: distance between the predicted
-  // and the observed centre, in box heights.
-  double relink_max_gap_s = 0.0;  // 0 = off
-  double relink_max_distance = 0.5;
-  double min_length_s = 0.0;  // drop tracks shorter than this after linking; 0 = keep all
-  double frame_rate = 30.0;   // to place interpolated frames in time
-};
+// Which tracks continue which (relink_max_gap_s, relink_max_distance): for every track id that
+// continues an earlier track, the id of the chain's first track. Predicted rows are ignored.
+// Empty when re-linking is off or nothing links.
+std::map<TrackId, TrackId> RelinkTracks(const std::vector<TrackedBox>& rows,
+                                        const PostProcessOptions& options);
 
 // Offline post-processing of a whole run (rows in any order). Predicted rows are dropped
 // first (interpolation replaces them where the track came back). Returns rows sorted by

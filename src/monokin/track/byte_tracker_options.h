@@ -53,4 +53,24 @@ struct ByteTrackerOptions {
 void to_json(nlohmann::json& j, const ByteTrackerOptions& o);
 void from_json(const nlohmann::json& j, ByteTrackerOptions& o);
 
+// Offline post-processing of a whole run (PostProcessTracks in byte_tracker.h); config key
+// "track.offline". Runs after the frames of `monokin analyze` on files (not with --realtime or
+// live sources) and with `monokin track --offline`.
+struct PostProcessOptions {
+  bool enabled = true;  // monokin analyze: run it after the frames of a file
+  // Interpolate linearly over gaps up to this long; 0 = off. Matching keep_lost_s fills every
+  // gap the tracker bridged.
+  double max_gap_s = 2.0;
+  // Re-link a track that ends to one that starts later (within relink_max_gap_s) when the
+  // first track's motion brings it to the second's first box: distance between the predicted
+  // and the observed centre, in box heights, plus |log| of their height ratio.
+  double relink_max_gap_s = 3.0;  // 0 = off
+  double relink_max_distance = 0.5;
+  double min_length_s = 0.0;  // drop tracks shorter than this after linking; 0 = keep all
+  double frame_rate = 30.0;   // to place interpolated frames in time (set from the input)
+  Status Validate() const;    // every bad field, one per line ("track.offline.max_gap_s ...")
+};
+void to_json(nlohmann::json& j, const PostProcessOptions& o);
+void from_json(const nlohmann::json& j, PostProcessOptions& o);
+
 }  // namespace monokin::track

@@ -224,5 +224,46 @@ TEST(ByteTracker, PostProcessingInterpolatesAndRelinks) {
   EXPECT_EQ(PostProcessTracks(rows, p).size(), 16u);
 }
 
+TEST(ByteTracker, RelinkTracksFollowsMotionAndChainsInTimeOrder) {
+  // Track 1 walks right at 90 px/s; 2 starts 1 s later where 1 would be; 3 starts after 2 where
+  // 2 would be; 4 starts at the right time but far away; 5 is where 1 would be, but too late.
+  std::vector<TrackedBox> rows;
+  auto add = [&](TrackId id, int from, int to, float x0) {
+    for (int f = from; f < to; ++f) {
+      rows.push_back({f, f / 30.0, id, BoxPx{x0 + 3.0f * (f - from), 50, 40, 100}, 1});
+    }
+  };
+  add(1, 0, 30, 100);
+  add(2, 60, 90, 100 + 3 * 60);
+  add(3, 120, 150, 100 + 3 * 120);
+  add(4, 60, 70, 600);
+  add(5, 300, 310, 100 + 3 * 300);
+  PostProcessOptions p;
+  p.relink_max_gap_s = 3;
+  p.relink_max_distance = 0.5;
+  const std::map<TrackId, TrackId> root_of = RelinkTracks(rows, p);
+  EXPECT_EQ(root_of, (std::map<TrackId, TrackId>{{2, 1}, {3, 1}}));
+  p.relink_max_gap_s = 0;
+  EXPECT_TRUE(RelinkTracks(rows, p).empty());
+}
+
+TEST(ByteTracker, PostProcessOptionsValidateAndRoundTrip) {
+  PostProcessOptions p;
+  p.max_gap_s = -1;
+  p.relink_max_distance = std::nan("");
+  const Status s = p.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("track.offline.max_gap_s"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("track.offline.relink_max_distance"), std::string::npos);
+  PostProcessOptions q;
+  q.enabled = false;
+  q.relink_max_gap_s = 7;
+  PostProcessOptions r;
+  from_json(nlohmann::json(q), r);
+  EXPECT_FALSE(r.enabled);
+  EXPECT_EQ(r.relink_max_gap_s, 7);
+  EXPECT_TRUE(r.Validate().ok());
+}
+
 }  // namespace
 }  // namespace monokin::track

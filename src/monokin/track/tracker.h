@@ -19,17 +19,18 @@ namespace monokin::track {
 struct TrackerOptions {
   std::string backend = "byte";  // "byte" (ByteTrack + OC-SORT + BoT-SORT ideas) | "sort"
   // SORT's settings (backend "sort"):
-  float match_iou = 0.3f;    // lowest box overlap that counts as the same person, 0..1
-  float start_score = 0.5f;  // a new track needs a detection at least this confident
-  int min_hits = 3;          // matched frames before a track is reported
-  double keep_lost_s = 1.0;  // how long a track survives without a detection, seconds
-  ByteTrackerOptions byte;   // the "byte" tracker's settings (key "byte")
+  float match_iou = 0.3f;      // lowest box overlap that counts as the same person, 0..1
+  float start_score = 0.5f;    // a new track needs a detection at least this confident
+  int min_hits = 3;            // matched frames before a track is reported
+  double keep_lost_s = 1.0;    // how long a track survives without a detection, seconds
+  ByteTrackerOptions byte;     // the "byte" tracker's settings (key "byte")
+  PostProcessOptions offline;  // post-processing after the whole run (key "offline")
   // Every bad field, one per line ("track.match_iou must be ...; got 1.5").
   Status Validate() const;
 };
 void to_json(nlohmann::json& j, const TrackerOptions& o);
-// Keys: backend, match_iou, start_score, min_hits, keep_lost_s, byte. Missing keys keep their current
-// value; unknown keys are rejected earlier, by MergeConfig.
+// Keys: backend, match_iou, start_score, min_hits, keep_lost_s, byte, offline. Missing keys keep
+// their current value; unknown keys are rejected earlier, by MergeConfig.
 void from_json(const nlohmann::json& j, TrackerOptions& o);
 
 // One Tracker per input. Call from one thread at a time, with frames in pts order.

@@ -27,6 +27,7 @@ Status TrackerOptions::Validate() const {
         fmt::format("track.backend must be \"byte\" or \"sort\"; got \"{}\"", backend));
   }
   if (Status s = byte.Validate(); !s.ok()) errors.push_back(s.message());
+  if (Status s = offline.Validate(); !s.ok()) errors.push_back(s.message());
   if (!(match_iou > 0.0f && match_iou <= 1.0f)) {
     errors.push_back(fmt::format(
         "track.match_iou must be above 0 and at most 1 (boxes must overlap to match); got {}",
@@ -48,12 +49,10 @@ Status TrackerOptions::Validate() const {
 }
 
 void to_json(nlohmann::json& j, const TrackerOptions& o) {
-  j = nlohmann::json{{"backend", o.backend},
-                     {"match_iou", o.match_iou},
-                     {"start_score", o.start_score},
-                     {"min_hits", o.min_hits},
-                     {"keep_lost_s", o.keep_lost_s},
-                     {"byte", o.byte}};
+  j = nlohmann::json{{"backend", o.backend},         {"match_iou", o.match_iou},
+                     {"start_score", o.start_score}, {"min_hits", o.min_hits},
+                     {"keep_lost_s", o.keep_lost_s}, {"byte", o.byte},
+                     {"offline", o.offline}};
 }
 
 void from_json(const nlohmann::json& j, TrackerOptions& o) {
@@ -66,6 +65,7 @@ void from_json(const nlohmann::json& j, TrackerOptions& o) {
   read("min_hits", o.min_hits);
   read("keep_lost_s", o.keep_lost_s);
   if (j.contains("byte")) from_json(j.at("byte"), o.byte);
+  if (j.contains("offline")) from_json(j.at("offline"), o.offline);
 }
 
 Result<std::unique_ptr<Tracker>> MakeTracker(const TrackerOptions& options) {

@@ -20,7 +20,8 @@ TEST(TrackerOptionsTest, ReportsEveryBadField) {
   o.keep_lost_s = -1;
   const Status s = o.Validate();
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(s.message(), HasSubstr("track.backend must be \"byte\" or \"sort\"; got \"deepsort\""));
+  EXPECT_THAT(s.message(),
+              HasSubstr("track.backend must be \"byte\" or \"sort\"; got \"deepsort\""));
   EXPECT_THAT(s.message(), HasSubstr("track.match_iou must be above 0 and at most 1"));
   EXPECT_THAT(s.message(), HasSubstr("track.start_score must be between 0 and 1; got 1.5"));
   EXPECT_THAT(s.message(), HasSubstr("track.min_hits must be between 1 and 1000; got 0"));
@@ -44,10 +45,11 @@ TEST(TrackerOptionsTest, JsonRoundTripKeepsEveryField) {
   in.min_hits = 5;
   in.keep_lost_s = 2.5;
   const nlohmann::json j = in;
-  for (const char* key : {"backend", "match_iou", "start_score", "min_hits", "keep_lost_s", "byte"}) {
+  for (const char* key :
+       {"backend", "match_iou", "start_score", "min_hits", "keep_lost_s", "byte", "offline"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
-  EXPECT_EQ(j.size(), 6u);
+  EXPECT_EQ(j.size(), 7u);
   const TrackerOptions out = j.get<TrackerOptions>();
   EXPECT_EQ(out.backend, in.backend);
   EXPECT_EQ(out.match_iou, in.match_iou);
