@@ -5,16 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstring>
-#include <utility>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <cmath>
 #include <complex>
+#include <cstring>
 #include <numbers>
+#include <utility>
 
 #include "monokin/core/check.h"
+#include "monokin/kinematics/hampel_lanes.h"
 
 namespace monokin::kinematics {
 namespace {
@@ -96,67 +94,6 @@ void FillGaps(std::span<double> x, int max_gap, bool causal) {
 
 namespace {
 
-// The finite samples of a sliding window, kept sorted in a small array: O(window) insert,
-// erase or replace (shifting a few doubles), O(1) median and O(window / 2) MAD, where copying
-// the window and selecting twice (the reference) costs several times more.
-class SortedWindow {
- public:
-  explicit SortedWindow(int capacity) : v_(capacity) {}
-  int size() const { return m_; }
-  void Insert(double x) {
-    int i = m_++;
-    for (; i > 0 && v_[i - 1] > x; --i) v_[i] = v_[i - 1];
-    v_[i] = x;
-  }
-  void Erase(double x) {
-    int i = Find(x);
-    for (--m_; i < m_; ++i) v_[i] = v_[i + 1];
-  }
-  // Erase(out) then Insert(in), in one pass.
-  void Replace(double out, double in) {
-    int i = Find(out);
-    if (in > out) {
-      for (; i + 1 < m_ && v_[i + 1] < in; ++i) v_[i] = v_[i + 1];
-    } else {
-      for (; i > 0 && v_[i - 1] > in; --i) v_[i] = v_[i - 1];
-    }
-    v_[i] = in;
-  }
-  // As MedianOf: the middle value, or the mean of the two middle values.
-  double Median() const { return m_ % 2 == 1 ? v_[m_ / 2] : 0.5 * (v_[m_ / 2] + v_[m_ / 2 - 1]); }
-  // Median of |v - med| (med from Median()). The deviations of v[0..p) (p = size / 2, all
-  // <= med) and of v[p..size) (all >= med) are two sorted sequences growing outwards from med.
-  // The r-th smallest of their union takes a from the first and r - a from the second for the
-  // a that minimises the larger of the two last taken: a min-max over a few candidates, without
-  // the unpredictable branches of a merge.
-  double MedianDeviation(double med) const {
-    const int p = m_ / 2;
-    auto order = [&](int r) {  // r-th smallest deviation, 1-based
-      double best = std::numeric_limits<double>::infinity();
-      for (int a = std::max(0, r - (m_ - p)); a <= std::min(r, p); ++a) {
-        const double l = a > 0 ? med - v_[p - a] : 0.0;
-        const double h = r - a > 0 ? v_[p + r - a - 1] - med : 0.0;
-        best = std::min(best, std::max(l, h));
-      }
-      return best;
-    };
-    return m_ % 2 == 1 ? order(m_ / 2 + 1) : 0.5 * (order(m_ / 2 + 1) + order(m_ / 2));
-  }
-
- private:
-  int Find(double x) const {  // index of a value equal to x (present)
-    int i = 0;
-    while (v_[i] < x) ++i;
-    return i;
-  }
-  std::vector<double> v_;
-  int m_ = 0;
-};
-
-}  // namespace
-
-namespace {
-
 int HampelSliding(std::span<double> x, int half_window, double n_sigmas, bool causal) {
   const int n = static_cast<int>(x.size());
   if (half_window <= 0 || n == 0) return 0;
@@ -207,102 +144,9 @@ int HampelSliding(std::span<double> x, int half_window, double n_sigmas, bool ca
 
 namespace {
 
-// Comparators of Batcher's odd-even merge sort for the next power of two >= N, those between
-// two of the first N inputs (the others only ever meet +infinity padding, a no-op).
-template <int N>
-constexpr auto SortingNetwork() {
-  constexpr int kP = N <= 1 ? 1 : 2 * std::bit_floor(static_cast<unsigned>(N - 1));
-  std::array<std::pair<int, int>, kP * 8> all{};
-  int count = 0;
-  for (int p = 1; p < kP; p *= 2) {
-    for (int k = p; k >= 1; k /= 2) {
-      for (int j = k % p; j <= kP - 1 - k; j += 2 * k) {
-        for (int i = 0; i <= std::min(k - 1, kP - j - k - 1); ++i) {
-          if ((i + j) / (2 * p) == (i + j + k) / (2 * p) && i + j + k < N) {
-            all[count++] = {i + j, i + j + k};
-          }
-        }
-      }
-    }
-  }
-  return std::pair{all, count};
-}
-
-using V2 = double __attribute__((vector_size(16)));  // two consecutive samples' windows
-#if defined(__SSE2__)
-inline V2 Min(V2 a, V2 b) { return reinterpret_cast<V2>(_mm_min_pd(a, b)); }
-inline V2 Max(V2 a, V2 b) { return reinterpret_cast<V2>(_mm_max_pd(a, b)); }
-#else
-inline V2 Min(V2 a, V2 b) { return a < b ? a : b; }
-inline V2 Max(V2 a, V2 b) { return a < b ? b : a; }
-#endif
-
-template <int N, size_t... I>
-void SortRows(V2 (&r)[N], std::index_sequence<I...>) {
-  constexpr auto kNet = SortingNetwork<N>();
-  auto exchange = [&r](int a, int b) {
-    const V2 lo = Min(r[a], r[b]);
-    const V2 hi = Max(r[a], r[b]);
-    r[a] = lo;
-    r[b] = hi;
-  };
-  (exchange(kNet.first[I].first, kNet.first[I].second), ...);
-}
-
-// Hampel for a window of N samples (N = before + after + 1, odd): two full windows at a time
-// are sorted by a fixed compare-exchange network held in registers (no branches); clipped or
-// gappy windows go through SortedWindow. Same order statistics, so the same decisions.
 template <int N>
 int HampelFixed(std::span<double> x, int before, double limit, bool causal) {
-  constexpr int kNet = SortingNetwork<N>().second;
-  constexpr int p = N / 2;
-  const int n = static_cast<int>(x.size());
-  const int after = N - 1 - before;
-  thread_local std::vector<double> in;
-  thread_local std::vector<int> bad;  // bad[k]: non-finite samples among in[0..k)
-  in.assign(x.begin(), x.end());
-  bad.resize(n + 1);
-  bad[0] = 0;
-  for (int k = 0; k < n; ++k) bad[k + 1] = bad[k] + (std::isfinite(in[k]) ? 0 : 1);
-  auto full = [&](int i) {
-    return i - before >= 0 && i + after < n && bad[i + after + 1] == bad[i - before];
-  };
-  int replaced = 0;
-  auto decide = [&](int i, double med, double mad) {
-    if (std::abs(in[i] - med) > limit * mad && mad > 0) {
-      x[i] = (causal && i > 0 && std::isfinite(x[i - 1])) ? x[i - 1] : med;
-      ++replaced;
-    }
-  };
-  for (int i = 0; i < n;) {
-    if (full(i) && full(i + 1) && i + 1 < n) {
-      V2 r[N];
-      for (int j = 0; j < N; ++j) std::memcpy(&r[j], &in[i - before + j], sizeof(V2));
-      SortRows<N>(r, std::make_index_sequence<kNet>());
-      const V2 med = r[p];
-      V2 mad = r[2 * p] - med;  // split a = 0 (see SortedWindow::MedianDeviation)
-      for (int a = 1; a <= p; ++a) {
-        const V2 l = med - r[p - a], h = r[2 * p - a] - med;
-        mad = Min(Max(l, h), mad);
-      }
-      decide(i, med[0], mad[0]);
-      decide(i + 1, med[1], mad[1]);
-      i += 2;
-      continue;
-    }
-    if (std::isfinite(in[i])) {
-      SortedWindow win(N);
-      for (int k = std::max(0, i - before); k <= std::min(n - 1, i + after); ++k) {
-        if (std::isfinite(in[k])) win.Insert(in[k]);
-      }
-      if (win.size() >= 3) {
-        const double med = win.Median();
-        decide(i, med, win.MedianDeviation(med));
-      }
-    }
-    ++i;
-  }
-  return replaced;
+  return HampelLanes<N, 2>(x, before, limit, causal);
 }
 
 }  // namespace
@@ -312,6 +156,17 @@ int Hampel(std::span<double> x, int half_window, double n_sigmas, bool causal) {
   const int before = causal ? 2 * half_window : half_window;
   const double limit = n_sigmas * kMadToSigma;
   if (x.size() >= 2) {
+    // Checked here, in code built for the baseline: the AVX translation unit may use AVX
+    // instructions anywhere in its functions.
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool has_avx = __builtin_cpu_supports("avx");
+#else
+    constexpr bool has_avx = false;
+#endif
+    if (has_avx) {
+      const int r = HampelAvx(2 * half_window + 1, x, before, limit, causal);
+      if (r >= 0) return r;
+    }
     // The usual windows (0.1 to 0.5 s at 25 to 60 fps) have a fixed-size form.
     switch (2 * half_window + 1) {
       case 5:
