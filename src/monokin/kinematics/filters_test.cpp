@@ -8,6 +8,8 @@
 #include <numbers>
 #include <random>
 
+#include "monokin/kinematics/hampel_lanes.h"
+
 namespace monokin::kinematics {
 namespace {
 
@@ -286,6 +288,53 @@ TEST(Hampel, FastEqualsReference) {
           ASSERT_TRUE(std::isnan(fast[i])) << i;
         } else {
           ASSERT_NEAR(fast[i], ref[i], 1e-12 * (1 + std::abs(ref[i]))) << "trial " << trial;
+        }
+      }
+    }
+  }
+}
+
+// The two-lane form (used on CPUs without AVX, where Hampel takes the four-lane one) gives the
+// reference's decisions too.
+TEST(Hampel, TwoLaneFormEqualsReference) {
+  std::mt19937 rng(33);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::normal_distribution<double> noise(0, 1);
+  for (int trial = 0; trial < 100; ++trial) {
+    const int n = 2 + static_cast<int>(u(rng) * 400);
+    std::vector<double> x(n);
+    for (int i = 0; i < n; ++i) {
+      const double r = u(rng);
+      x[i] = r < 0.05 ? NAN : r < 0.12 ? 50 * noise(rng) : 10 * std::sin(i * 0.05) + noise(rng);
+    }
+    const int half = 2 + trial % 5;
+    for (bool causal : {false, true}) {
+      std::vector<double> fast = x, ref = x;
+      const int before = causal ? 2 * half : half;
+      const double limit = 3 * 1.4826;
+      int nf = 0;
+      switch (half) {
+        case 2:
+          nf = HampelLanes<5, 2>(fast, before, limit, causal);
+          break;
+        case 3:
+          nf = HampelLanes<7, 2>(fast, before, limit, causal);
+          break;
+        case 4:
+          nf = HampelLanes<9, 2>(fast, before, limit, causal);
+          break;
+        case 5:
+          nf = HampelLanes<11, 2>(fast, before, limit, causal);
+          break;
+        default:
+          nf = HampelLanes<13, 2>(fast, before, limit, causal);
+          break;
+      }
+      ASSERT_EQ(nf, detail::HampelReference(ref, half, 3, causal)) << "trial " << trial;
+      for (int i = 0; i < n; ++i) {
+        ASSERT_EQ(std::isnan(fast[i]), std::isnan(ref[i])) << i;
+        if (!std::isnan(ref[i])) {
+          ASSERT_EQ(fast[i], ref[i]) << "trial " << trial << " i " << i;
         }
       }
     }
