@@ -28,8 +28,11 @@ FrameRange HighlightFrames(const KeyMoment& moment, double pre_roll_s, double po
 
 // Writes out_dir/highlights/<n>_<type>_<ids>.mp4 for each moment (numbered in start order) and
 // out_dir/highlights.mp4, the clips one after the other with a caption (number, type, athletes,
-// time, main values) drawn on each frame. Seeks with CAP_PROP_POS_MSEC (falls back to reading
-// from the start when the container seeks wrongly); writes H.264 ('avc1'), else MPEG-4
+// time, main values) drawn on each frame. The clips come from one forward pass over the input
+// (each frame decoded once, written to every clip covering it; frames between clips are only
+// grabbed, or sought past with CAP_PROP_POS_MSEC when more than 5 s ahead) and the reel from a
+// second pass on another thread (ranges may overlap, so it goes back when needed); a seek that
+// lands wrongly falls back to reading from the start. Writes H.264 ('avc1'), else MPEG-4
 // ('mp4v'). A moment entirely outside the video gets no clip (logged). kNotFound when the video
 // is missing; kUnsupported when it cannot be decoded or no codec can write; kInvalidArgument for
 // negative or non-finite rolls; kDataLoss when frames cannot be read back where expected.
