@@ -513,6 +513,20 @@ std::vector<double> SavGolWeights(int window, int poly, int deriv, int t0) {
   return w;
 }
 
+// The centred samples i in [begin, end) of a run: the same sum, term by term, as the generic
+// loop, with W known.
+template <int W>
+void SavGolInterior(const double* cw, const double* x, double* out, int begin, int end,
+                    double unit) {
+  std::array<double, W> w;
+  std::copy(cw, cw + W, w.begin());
+  for (int i = begin; i < end; ++i) {
+    double acc = 0;
+    for (int k = 0; k < W; ++k) acc += w[k] * x[i - W / 2 + k];
+    out[i] = acc * unit;
+  }
+}
+
 }  // namespace
 
 std::vector<double> SavGolDerivative(std::span<const double> x, double fs_hz, int deriv, int window,
@@ -561,12 +575,25 @@ std::vector<double> SavGolDerivative(std::span<const double> x, double fs_hz, in
           // The interior: the centred weights, in a tight loop up to the last centred sample.
           const double* cw = weights_for(w, half).data();
           const double* xb = x.data() + b;
-          for (; i < len - half; ++i) {
-            double acc = 0;
-            for (int k = 0; k < w; ++k) acc += cw[k] * xb[i - half + k];
-            out[b + i] = acc * unit;
+          const int end = len - half;
+          switch (w) {  // the usual windows with a fixed number of taps (the loop vectorises)
+            case 5:
+              SavGolInterior<5>(cw, xb, out.data() + b, i, end, unit);
+              break;
+            case 7:
+              SavGolInterior<7>(cw, xb, out.data() + b, i, end, unit);
+              break;
+            case 9:
+              SavGolInterior<9>(cw, xb, out.data() + b, i, end, unit);
+              break;
+            default:
+              for (int c = i; c < end; ++c) {
+                double acc = 0;
+                for (int k = 0; k < w; ++k) acc += cw[k] * xb[c - half + k];
+                out[b + c] = acc * unit;
+              }
           }
-          --i;  // the loop's ++i moves on to the first end sample
+          i = end - 1;  // the loop's ++i moves on to the first end sample
           continue;
         }
       }
