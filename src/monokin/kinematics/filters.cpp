@@ -513,17 +513,37 @@ std::vector<double> SavGolWeights(int window, int poly, int deriv, int t0) {
   return w;
 }
 
-// The centred samples i in [begin, end) of a run: the same sum, term by term, as the generic
-// loop, with W known.
+// Samples i in [begin, end) of a run whose window is x[i - t0 .. i - t0 + w) with the same
+// weights `cw` (the centred interior offline, everything past the first w - 1 samples live):
+// the same sum, term by term, as the generic loop. The usual windows have a fixed number of
+// taps, so the loop vectorises.
 template <int W>
-void SavGolInterior(const double* cw, const double* x, double* out, int begin, int end,
-                    double unit) {
+void SavGolFixedTaps(const double* cw, const double* x, double* out, int t0, int begin, int end,
+                     double unit) {
   std::array<double, W> w;
   std::copy(cw, cw + W, w.begin());
   for (int i = begin; i < end; ++i) {
     double acc = 0;
-    for (int k = 0; k < W; ++k) acc += w[k] * x[i - W / 2 + k];
+    for (int k = 0; k < W; ++k) acc += w[k] * x[i - t0 + k];
     out[i] = acc * unit;
+  }
+}
+
+void SavGolSameWeights(const double* cw, int w, const double* x, double* out, int t0, int begin,
+                       int end, double unit) {
+  switch (w) {
+    case 5:
+      return SavGolFixedTaps<5>(cw, x, out, t0, begin, end, unit);
+    case 7:
+      return SavGolFixedTaps<7>(cw, x, out, t0, begin, end, unit);
+    case 9:
+      return SavGolFixedTaps<9>(cw, x, out, t0, begin, end, unit);
+    default:
+      for (int i = begin; i < end; ++i) {
+        double acc = 0;
+        for (int k = 0; k < w; ++k) acc += cw[k] * x[i - t0 + k];
+        out[i] = acc * unit;
+      }
   }
 }
 
@@ -569,30 +589,17 @@ std::vector<double> SavGolDerivative(std::span<const double> x, double fs_hz, in
           out[b + i] = acc * unit;
           continue;
         }
+        // From here on every window ends at its sample with all w samples.
+        SavGolSameWeights(weights_for(w, w - 1).data(), w, x.data() + b, out.data() + b, w - 1, i,
+                          len, unit);
+        break;
       } else {
         start = std::clamp(i - half, 0, len - w);
         if (start == i - half && i + 1 < len - half) {
           // The interior: the centred weights, in a tight loop up to the last centred sample.
-          const double* cw = weights_for(w, half).data();
-          const double* xb = x.data() + b;
           const int end = len - half;
-          switch (w) {  // the usual windows with a fixed number of taps (the loop vectorises)
-            case 5:
-              SavGolInterior<5>(cw, xb, out.data() + b, i, end, unit);
-              break;
-            case 7:
-              SavGolInterior<7>(cw, xb, out.data() + b, i, end, unit);
-              break;
-            case 9:
-              SavGolInterior<9>(cw, xb, out.data() + b, i, end, unit);
-              break;
-            default:
-              for (int c = i; c < end; ++c) {
-                double acc = 0;
-                for (int k = 0; k < w; ++k) acc += cw[k] * xb[c - half + k];
-                out[b + c] = acc * unit;
-              }
-          }
+          SavGolSameWeights(weights_for(w, half).data(), w, x.data() + b, out.data() + b, half, i,
+                            end, unit);
           i = end - 1;  // the loop's ++i moves on to the first end sample
           continue;
         }

@@ -15,10 +15,13 @@ constexpr std::array<int, 4> kLegs = {bp::kLeftKnee, bp::kLeftAnkle, bp::kLeftHe
 
 double Dist2D(Vec3 a, Vec3 b) { return std::hypot(a.x - b.x, a.y - b.y); }
 // Distance including z when both points have one (depth from world landmarks, see header).
-double Dist(Vec3 a, Vec3 b) {
+double SquaredDist(Vec3 a, Vec3 b) {
   const double dz = std::isfinite(a.z) && std::isfinite(b.z) ? a.z - b.z : 0.0;
   const double dx = a.x - b.x, dy = a.y - b.y;
-  return std::sqrt(dx * dx + dy * dy + dz * dz);  // 3-argument hypot is several times slower
+  return dx * dx + dy * dy + dz * dz;
+}
+double Dist(Vec3 a, Vec3 b) {
+  return std::sqrt(SquaredDist(a, b));  // 3-argument hypot is several times slower
 }
 
 bool HasPair(const Skeleton& s, int l) {
@@ -105,18 +108,22 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
       // the pair checks and predictions are shared; each sum adds the same terms in the same
       // order as Transition does.
       const double r = (tc - tb) / (tb - ta);
-      double trans[2][2][2] = {};  // [sa][sb][sc]
+      double trans[8] = {};  // [4 sa + 2 sb + sc]
       for (int l : ls) {
         if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
         for (int side = 0; side < 2; ++side) {
-          for (int sa = 0; sa < 2; ++sa) {
-            for (int sb = 0; sb < 2; ++sb) {
-              const Vec3 pa = fa[l + (side ^ sa)], pb = fb[l + (side ^ sb)];
-              const Vec3 pred = pb + r * (pb - pa);
-              trans[sa][sb][0] += Dist(fc[l + side], pred);
-              trans[sa][sb][1] += Dist(fc[l + (side ^ 1)], pred);
-            }
+          // Index 0: the point on this side, 1: on the other (label swapped).
+          const Vec3 pa[2] = {fa[l + side], fa[l + (side ^ 1)]};
+          const Vec3 pb[2] = {fb[l + side], fb[l + (side ^ 1)]};
+          const Vec3 pc[2] = {fc[l + side], fc[l + (side ^ 1)]};
+          // Squared distances first, then the square roots in a loop that vectorises.
+          double d2[8];
+          for (int e = 0; e < 8; ++e) {
+            const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
+            const Vec3 pred = b + r * (b - a);
+            d2[e] = SquaredDist(c, pred);
           }
+          for (int e = 0; e < 8; ++e) trans[e] += std::sqrt(d2[e]);
         }
       }
       for (int st = 0; st < 4; ++st) {
@@ -124,7 +131,7 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
         double best = 0;
         int best_sa = -1;
         for (int sa = 0; sa < 2; ++sa) {
-          const double c = cost[k - 1][2 * sa + sb] + trans[sa][sb][sc];
+          const double c = cost[k - 1][2 * sa + sb] + trans[4 * sa + 2 * sb + sc];
           if (best_sa < 0 || c < best) {
             best = c;
             best_sa = sa;
