@@ -155,10 +155,10 @@ TEST(CameraMotionTest, RecoversATranslationOfARealFrame) {
     const CameraMotion m = EstimateBetween(10, truth, EveryFrame());
     ASSERT_TRUE(m.estimated);
     EXPECT_GE(m.inliers, 50);
-    // Sub-pixel: sparse LK on bilinear-resampled real texture is good to ~0.1 px.
-    EXPECT_NEAR(m.affine(0, 2), tx, 0.3);
-    EXPECT_NEAR(m.affine(1, 2), ty, 0.3);
-    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 0.6);
+    // Sub-pixel: measured errors are <= 0.03 px here; the bounds leave ~5x for other builds.
+    EXPECT_NEAR(m.affine(0, 2), tx, 0.15);
+    EXPECT_NEAR(m.affine(1, 2), ty, 0.15);
+    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 0.2);
   }
 }
 
@@ -174,9 +174,9 @@ TEST(CameraMotionTest, RecoversASmallRotationAndZoom) {
         std::sqrt(m.affine(0, 0) * m.affine(1, 1) - m.affine(0, 1) * m.affine(1, 0));
     // getRotationMatrix2D's convention: [a b; -b a], b = zoom sin(angle).
     const double est_deg = std::atan2(m.affine(0, 1), m.affine(0, 0)) * 180 / M_PI;
-    EXPECT_NEAR(est_zoom, zoom, 0.002);
-    EXPECT_NEAR(est_deg, deg, 0.1);
-    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 1.0);
+    EXPECT_NEAR(est_zoom, zoom, 0.001);
+    EXPECT_NEAR(est_deg, deg, 0.02);
+    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 0.2);
   }
 }
 
@@ -191,7 +191,7 @@ TEST(CameraMotionTest, DownscalingMapsTheMotionBackToFullResolution) {
     const CameraMotion m = EstimateBetween(30, truth, o);
     ASSERT_TRUE(m.estimated);
     // A downscaled pixel is 2 to 3.2 full pixels: the tolerance grows with it.
-    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 0.6 * 640 / width);
+    EXPECT_LT(CornerErrorPx(m.affine, truth, 640, 480), 0.3 * 640 / width);
   }
 }
 
@@ -213,7 +213,7 @@ TEST(CameraMotionTest, MasksTheForegroundMovingDifferently) {
   masked.Estimate(first, Info(0, kVtestFps, first), before);
   const CameraMotion m = masked.Estimate(second, Info(1, kVtestFps, second), now);
   ASSERT_TRUE(m.estimated);
-  EXPECT_LT(CornerErrorPx(m.affine, background, 640, 480), 0.6);
+  EXPECT_LT(CornerErrorPx(m.affine, background, 640, 480), 0.3);
 
   // Without the mask the background is not found: most corners move with the person.
   CameraMotionEstimator unmasked(EveryFrame());
@@ -341,15 +341,15 @@ TEST(CameraMotionTest, APanAfterStaticModeIsPickedUpAtTheNextRecheck) {
       ASSERT_TRUE(m.estimated);
       const double expected = -(offset_x(i) - offset_x(last_examined));
       EXPECT_LE(expected, -pan_px);
-      EXPECT_NEAR(m.affine(0, 2), expected, 0.3);
-      EXPECT_NEAR(m.affine(1, 2), 0, 0.3);
+      EXPECT_NEAR(m.affine(0, 2), expected, 0.2);
+      EXPECT_NEAR(m.affine(1, 2), 0, 0.2);
       EXPECT_FALSE(cmc.camera_static());
     } else if (picked_up >= 0) {
       // Back to every frame.
       EXPECT_EQ(last_examined, i - 1);
       ASSERT_TRUE(m.estimated) << i;
-      EXPECT_NEAR(m.affine(0, 2), -pan_px, 0.3) << i;
-      EXPECT_NEAR(m.affine(1, 2), 0, 0.3) << i;
+      EXPECT_NEAR(m.affine(0, 2), -pan_px, 0.2) << i;
+      EXPECT_NEAR(m.affine(1, 2), 0, 0.2) << i;
       EXPECT_FALSE(cmc.camera_static()) << i;
     }
     last_examined = i;
