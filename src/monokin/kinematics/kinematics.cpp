@@ -28,6 +28,21 @@ constexpr int kMaxSamples = 10'000'000;  // a grid this long means broken timest
 // Keypoints that are cleaned and used (the face other than eyes and ears is not).
 constexpr std::array<int, 27> kUsed = {0,  2,  5,  7,  8,  11, 12, 13, 14, 15, 16, 17, 18, 19,
                                        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+// Index of each keypoint in kUsed, or -1.
+constexpr std::array<int, bp::kCount> kUsedIndex = [] {
+  std::array<int, bp::kCount> a{};
+  a.fill(-1);
+  for (size_t q = 0; q < kUsed.size(); ++q) a[kUsed[q]] = static_cast<int>(q);
+  return a;
+}();
+// Index of each keypoint among those not in kUsed, or -1.
+constexpr int kNumUnused = bp::kCount - static_cast<int>(kUsed.size());
+constexpr std::array<int, bp::kCount> kUnusedIndex = [] {
+  std::array<int, bp::kCount> a{};
+  int u = 0;
+  for (int j = 0; j < bp::kCount; ++j) a[j] = kUsedIndex[j] < 0 ? u++ : -1;
+  return a;
+}();
 // Joints whose linear speed and acceleration are reported.
 constexpr std::array<int, 12> kSpeedJoints = {11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28};
 
@@ -219,26 +234,63 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     k.frames[i] = first + static_cast<FrameIndex>(i);
     k.time_s[i] = smp.front().time_s + static_cast<double>(i) * dt;
   }
+  auto usable = [&](const AthleteSample& s) {
+    return s.pose && s.pose->keypoints.size() == bp::kCount;
+  };
+  auto with_world = [&](const AthleteSample& s) {
+    return o.angles_3d && usable(s) && s.pose->world.size() == bp::kCount;
+  };
+  auto visible = [&](const Keypoint& kp) { return !(kp.visibility < o.min_visibility); };
+  bool has_world = false;  // a visible keypoint with world coordinates
+  for (const AthleteSample& s : smp) {
+    if (with_world(s) && std::any_of(s.pose->keypoints.begin(), s.pose->keypoints.end(), visible)) {
+      has_world = true;
+      break;
+    }
+  }
+  // The image as skeletons (swap detection, stature, facing, angles); the world coordinates of
+  // the used keypoints go straight into the per-coordinate series that are cleaned (no world
+  // skeletons: half the memory traffic). Scratch reused across calls: fresh memory this size
+  // costs page faults every call.
+  const size_t per = has_world ? 5 : 2;  // image x, y; world x, y, z
+  thread_local std::vector<double> soa;
+  soa.resize(kUsed.size() * per * n);
+  auto coord = [&](size_t q, size_t axis) {
+    return std::span<double>(soa.data() + (q * per + axis) * n, n);
+  };
+  for (size_t q = 0; q < kUsed.size() && has_world; ++q) {
+    for (size_t axis = 2; axis < 5; ++axis) std::ranges::fill(coord(q, axis), kNaN);
+  }
+  // World points of the keypoints that are not cleaned, as the model gave them (markers).
+  std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
   Skeleton nan_skel;
   nan_skel.fill({kNaN, kNaN, kNaN});
-  std::vector<Skeleton> image(n, nan_skel), world(n, nan_skel);
-  bool has_world = false;
+  std::vector<Skeleton> image(n, nan_skel);
   int image_height_px = 0;
   for (const AthleteSample& s : smp) {
     const size_t i = static_cast<size_t>(s.frame.index - first);
     k.time_s[i] = s.time_s;
     image_height_px = std::max(image_height_px, s.frame.height_px);
-    if (!s.pose || s.pose->keypoints.size() != bp::kCount) continue;
+    if (!usable(s)) continue;
     const PersonPose& p = *s.pose;
-    const bool w = o.angles_3d && p.world.size() == bp::kCount;
     for (int j = 0; j < bp::kCount; ++j) {
       const Keypoint& kp = p.keypoints[j];
-      if (kp.visibility < o.min_visibility) continue;
-      image[i][j] = {kp.x_px, kp.y_px, 0};
-      if (w) {
-        world[i][j] = {p.world[j].x_m, p.world[j].y_m, p.world[j].z_m};
-        has_world = true;
+      if (visible(kp)) image[i][j] = {kp.x_px, kp.y_px, 0};
+    }
+    if (!has_world || !with_world(s)) continue;
+    for (int j = 0; j < bp::kCount; ++j) {
+      if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
+        raw_world[i * kNumUnused + kUnusedIndex[j]] = {p.world[j].x_m, p.world[j].y_m,
+                                                       p.world[j].z_m};
       }
+    }
+    for (size_t q = 0; q < kUsed.size(); ++q) {
+      if (!visible(p.keypoints[kUsed[q]])) continue;
+      const WorldPoint& w = p.world[kUsed[q]];
+      double* base = soa.data() + (q * per + 2) * n + i;
+      base[0] = w.x_m;
+      base[n] = w.y_m;
+      base[2 * n] = w.z_m;
     }
   }
 
@@ -269,13 +321,22 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   if (has_world) {
     const double px_per_m = stature_guess / o.height_m;
     for (size_t i = 0; i < n; ++i) {
-      for (int j : swap_keypoints) image[i][j].z = world[i][j].z * px_per_m;
+      for (int j : swap_keypoints) image[i][j].z = coord(kUsedIndex[j], 4)[i] * px_per_m;
     }
   }
   const std::vector<bool> swaps = DetectSwaps(image, o.causal);
   k.swaps_repaired = ApplySwaps(std::span<Skeleton>(image), swaps);
   if (has_world) {
-    ApplySwaps(std::span<Skeleton>(world), swaps);
+    for (size_t t = 0; t < n; ++t) {  // ApplySwaps on the world series
+      for (int g = 0; g < kNumLimbGroups; ++g) {
+        if (!swaps[t * kNumLimbGroups + g]) continue;
+        for (int l : LeftKeypointsOf(static_cast<LimbGroup>(g))) {
+          for (size_t axis = 2; axis < 5; ++axis) {
+            std::swap(coord(kUsedIndex[l], axis)[t], coord(kUsedIndex[l + 1], axis)[t]);
+          }
+        }
+      }
+    }
     for (size_t i = 0; i < n; ++i) {
       for (int j : swap_keypoints) image[i][j].z = std::isfinite(image[i][j].x) ? 0.0 : kNaN;
     }
@@ -295,27 +356,14 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
                 static_cast<int>(std::lround(o.max_gap_s * fs))};
   {
-    // The used coordinates, one series each, gathered in one pass over the frames and scattered
-    // back in one (a pass per keypoint would read each frame's cache lines 27 times). Scratch
-    // reused across calls: fresh memory this size costs page faults every call.
-    const size_t per = has_world ? 5 : 2;  // image x, y; world x, y, z
-    thread_local std::vector<double> soa;
-    soa.resize(kUsed.size() * per * n);
-    auto coord = [&](size_t q, size_t axis) {
-      return std::span<double>(soa.data() + (q * per + axis) * n, n);
-    };
+    // The used image coordinates, one series each, gathered in one pass over the frames and
+    // scattered back in one (a pass per keypoint would read each frame's cache lines 27 times).
     for (size_t i = 0; i < n; ++i) {
       for (size_t q = 0; q < kUsed.size(); ++q) {
         const Vec3 p = image[i][kUsed[q]];
         double* base = soa.data() + q * per * n + i;
         base[0] = p.x;
         base[n] = p.y;
-        if (has_world) {
-          const Vec3 w = world[i][kUsed[q]];
-          base[2 * n] = w.x;
-          base[3 * n] = w.y;
-          base[4 * n] = w.z;
-        }
       }
     }
     for (size_t q = 0; q < kUsed.size(); ++q) {
@@ -327,11 +375,18 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
         const double* base = soa.data() + q * per * n + i;
         // 2D: z stays 0 where the point exists.
         image[i][kUsed[q]] = {base[0], base[n], std::isfinite(base[0]) ? 0.0 : kNaN};
-        if (has_world) world[i][kUsed[q]] = {base[2 * n], base[3 * n], base[4 * n]};
       }
     }
   }
   k.outliers_replaced = clean.outliers;
+  // The cleaned world skeleton of sample i (unused keypoints NaN), rebuilt in one scratch.
+  Skeleton world_scratch = nan_skel;
+  auto world_at = [&](size_t i) -> const Skeleton& {
+    for (size_t q = 0; q < kUsed.size(); ++q) {
+      world_scratch[kUsed[q]] = {coord(q, 2)[i], coord(q, 3)[i], coord(q, 4)[i]};
+    }
+    return world_scratch;
+  };
 
   // ---- Scale and facing.
   const StatureMeasurement st = MeasureStature(image, fs);
@@ -352,6 +407,11 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   constexpr size_t kJ = kNumJointAngles, kS = kNumSegmentAngles;
   std::vector<std::vector<double>> angles(has_world ? 2 * (kJ + kS) : kJ + kS,
                                           std::vector<double>(n));
+  const Sex sex = o.sex == "female" ? Sex::kFemale : Sex::kMale;
+  std::vector<double> com3d[3];  // relative to the mid-hip, x right, y up, z towards the camera
+  if (has_world) {
+    for (std::vector<double>& c : com3d) c.resize(n);
+  }
   {
     std::array<double, kJ> j2, j3;
     std::array<double, kS> s2, s3;
@@ -360,10 +420,16 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       for (size_t a = 0; a < kJ; ++a) angles[a][i] = j2[a];
       for (size_t a = 0; a < kS; ++a) angles[kJ + a][i] = s2[a];
       if (!has_world) continue;
-      JointAngles3D(world[i], j3);
-      SegmentAngles3D(world[i], s3);
+      const Skeleton& w = world_at(i);
+      JointAngles3D(w, j3);
+      SegmentAngles3D(w, s3);
       for (size_t a = 0; a < kJ; ++a) angles[kJ + kS + a][i] = j3[a];
       for (size_t a = 0; a < kS; ++a) angles[2 * kJ + kS + a][i] = s3[a];
+      const Vec3 c = CentreOfMass(w, sex);
+      const Vec3 hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
+      com3d[0][i] = c.x - hip.x;
+      com3d[1][i] = -(c.y - hip.y);
+      com3d[2][i] = c.z - hip.z;
     }
   }
   auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
@@ -416,15 +482,16 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   };
   std::vector<double> px(n), py(n);
   for (int j : kSpeedJoints) {
+    // From the cleaned series (what the image skeletons hold), read in order.
+    const std::span<const double> x = coord(kUsedIndex[j], 0), y = coord(kUsedIndex[j], 1);
     for (size_t i = 0; i < n; ++i) {
-      const Vec3 p = to_metric(image[i][j]);
+      const Vec3 p = to_metric({x[i], y[i], 0});
       px[i] = p.x;
       py[i] = p.y;
     }
     add_motion(kKeypointNames[j], px, py, false);
   }
   // Centre of mass.
-  const Sex sex = o.sex == "female" ? Sex::kFemale : Sex::kMale;
   {
     KinematicSignal& cx = AddSignal(k, fmt::format("com_x_{}", pos_unit), pos_unit, n);
     KinematicSignal& cy = AddSignal(k, fmt::format("com_y_{}", pos_unit), pos_unit, n);
@@ -448,17 +515,10 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       d.values[i] = std::isfinite(px[i]) ? total : kNaN;
     }
   }
-  if (has_world) {  // relative to the mid-hip, x right, y up, z towards the camera
-    KinematicSignal& wx = AddSignal(k, "com3d_x_m", "m", n);
-    KinematicSignal& wy = AddSignal(k, "com3d_y_m", "m", n);
-    KinematicSignal& wz = AddSignal(k, "com3d_z_m", "m", n);
-    for (size_t i = 0; i < n; ++i) {
-      const Vec3 c = CentreOfMass(world[i], sex);
-      const Vec3 hip = Mid(world[i][bp::kLeftHip], world[i][bp::kRightHip]);
-      wx.values[i] = c.x - hip.x;
-      wy.values[i] = -(c.y - hip.y);
-      wz.values[i] = c.z - hip.z;
-    }
+  if (has_world) {
+    k.signals.push_back({"com3d_x_m", "m", std::move(com3d[0])});
+    k.signals.push_back({"com3d_y_m", "m", std::move(com3d[1])});
+    k.signals.push_back({"com3d_z_m", "m", std::move(com3d[2])});
   }
 
   // ---- Markers for .trc.
@@ -471,7 +531,14 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     for (int j = 0; j < bp::kCount; ++j) {
       Vec3 p;
       if (has_world && metric) {
-        const Vec3 w = world[i][j];
+        // Cleaned where used, else as the pose model gave it.
+        Vec3 w;
+        if (kUsedIndex[j] >= 0) {
+          const size_t q = static_cast<size_t>(kUsedIndex[j]);
+          w = {coord(q, 2)[i], coord(q, 3)[i], coord(q, 4)[i]};
+        } else {
+          w = raw_world[i * kNumUnused + kUnusedIndex[j]];
+        }
         p = {hip.x + w.x, hip.y - w.y, w.z};  // world y is down; put the hips at the 2D track
       } else {
         p = to_metric(image[i][j]);
