@@ -32,7 +32,7 @@ const std::array<double, 17> kAtanOfSixteenths = [] {
 // (|argument| <= 1/32, so five terms leave an error below 1e-18). Within a few units in the last
 // place of std::atan2 (tested), and several times faster: it inlines, and is all that the angles
 // need (they spent most of their time in atan2).
-inline double AtanOfRatio(double num, double den) {
+[[gnu::always_inline]] inline double AtanOfRatio(double num, double den) {
   const double t = den > 0 ? num / den : 0.0;
   const int j = static_cast<int>(t * 16 + 0.5);
   const double c = j * (1.0 / 16);
@@ -43,19 +43,23 @@ inline double AtanOfRatio(double num, double den) {
 }
 
 // The angle in [0, pi/2] of the vector (|x|, |y|), for finite x, y.
-inline double FirstQuadrant(double ax, double ay) {
+[[gnu::always_inline]] inline double FirstQuadrant(double ax, double ay) {
   return ay > ax ? std::numbers::pi / 2 - AtanOfRatio(ax, ay) : AtanOfRatio(ay, ax);
 }
 
 // atan2(y, x) from the first-quadrant angle q of (|x|, |y|): the signs of zeros as std::atan2.
-inline double Quadrant(double q, double y, double x) {
+[[gnu::always_inline]] inline double Quadrant(double q, double y, double x) {
   const double a = std::signbit(x) ? std::numbers::pi - q : q;
   return std::signbit(y) ? -a : a;
 }
 
+[[gnu::always_inline]] inline double Atan2Inline(double y, double x) {
+  return Quadrant(FirstQuadrant(std::abs(x), std::abs(y)), y, x);
+}
+
 }  // namespace
 
-double Atan2(double y, double x) { return Quadrant(FirstQuadrant(std::abs(x), std::abs(y)), y, x); }
+double Atan2(double y, double x) { return Atan2Inline(y, x); }
 
 namespace {
 
@@ -71,7 +75,7 @@ struct Direction {
 };
 
 // Direction of a->b in the image plane (y up). Missing when a point is or the points coincide.
-Direction Dir2D(Vec3 a, Vec3 b) {
+[[gnu::always_inline]] inline Direction Dir2D(Vec3 a, Vec3 b) {
   Direction d;
   d.dx = b.x - a.x;
   d.dy = -(b.y - a.y);
@@ -82,18 +86,19 @@ Direction Dir2D(Vec3 a, Vec3 b) {
 
 // Unsigned angle between two 3D vectors, 0..180, as atan2(|u x v|, u.v): precise near 0 and
 // 180 where acos is not.
-double Between(Vec3 u, Vec3 v) {
+[[gnu::always_inline]] inline double Between(Vec3 u, Vec3 v) {
   if (!Finite(u) || !Finite(v) || Dot(u, u) == 0 || Dot(v, v) == 0) return kNaN;
-  return Atan2(Norm(Cross(u, v)), Dot(u, v)) * kDeg;
+  return Atan2Inline(Norm(Cross(u, v)), Dot(u, v)) * kDeg;
 }
 
 // Elevation of v above the horizontal plane (world y is down).
-double Elevation(Vec3 v) {
+[[gnu::always_inline]] inline double Elevation(Vec3 v) {
   if (!Finite(v) || Dot(v, v) == 0) return kNaN;
-  return Atan2(-v.y, std::sqrt(v.x * v.x + v.z * v.z)) * kDeg;
+  return Atan2Inline(-v.y, std::sqrt(v.x * v.x + v.z * v.z)) * kDeg;
 }
 
-Vec3 Hand(const Skeleton& s, int side) {  // side 0 left, 1 right: wrist -> knuckles midpoint
+[[gnu::always_inline]] inline Vec3 Hand(
+    const Skeleton& s, int side) {  // side 0 left, 1 right: wrist -> knuckles midpoint
   return Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
 }
 
@@ -101,7 +106,7 @@ Vec3 Hand(const Skeleton& s, int side) {  // side 0 left, 1 right: wrist -> knuc
 struct Limb {
   Vec3 shoulder, elbow, wrist, hand, hip, knee, ankle, heel, toe;
 };
-Limb LimbOf(const Skeleton& s, int side) {
+[[gnu::always_inline]] inline Limb LimbOf(const Skeleton& s, int side) {
   return {s[bp::kLeftShoulder + side], s[bp::kLeftElbow + side],
           s[bp::kLeftWrist + side],    Hand(s, side),
           s[bp::kLeftHip + side],      s[bp::kLeftKnee + side],
