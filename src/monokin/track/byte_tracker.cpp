@@ -13,11 +13,14 @@
 #include <deque>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "monokin/core/assignment.h"
+#include "monokin/track/appearance.h"
+#include "monokin/track/camera_motion.h"
 #include "monokin/track/kalman_box.h"
 
 namespace monokin::track {
@@ -54,6 +57,17 @@ BoxPx Grow(const BoxPx& a, double b) {
                static_cast<float>(a.w * (1 + 2 * b)), static_cast<float>(a.h * (1 + 2 * b))};
 }
 
+// `a` moved by the camera: centre through the affine map, size scaled by sqrt|det A|.
+BoxPx WarpBox(const cv::Matx23d& m, const BoxPx& a) {
+  const double cx = a.cx(), cy = a.cy();
+  const double nx = m(0, 0) * cx + m(0, 1) * cy + m(0, 2);
+  const double ny = m(1, 0) * cx + m(1, 1) * cy + m(1, 2);
+  const double k = std::sqrt(std::abs(m(0, 0) * m(1, 1) - m(0, 1) * m(1, 0)));
+  const double w = a.w * k, h = a.h * k;
+  return BoxPx{static_cast<float>(nx - w / 2), static_cast<float>(ny - h / 2),
+               static_cast<float>(w), static_cast<float>(h)};
+}
+
 // ---- tracks ---------------------------------------------------------------------------------
 struct Observation {
   double time_s;
@@ -74,16 +88,22 @@ struct TrackState {
   KalmanBox kf_at_obs;
   std::vector<double> dts_since_obs;
   std::deque<Observation> history;  // recent observations, for the motion direction
+  AppearanceFeature look;           // running colour histogram (with frames only)
+  int look_updates = 0;
+  double look_time_s = -1;  // when `look` was last updated
 };
 
 class ByteTracker final : public Tracker {
  public:
-  explicit ByteTracker(const ByteTrackerOptions& o) : opt_(o) {}
+  explicit ByteTracker(const ByteTrackerOptions& o) : opt_(o) {
+    if (opt_.appearance) embedder_ = MakeColourHistogramEmbedder({});
+    if (opt_.camera_motion.mode != "off") cmc_.emplace(opt_.camera_motion);
+  }
 
   std::string name() const override { return "byte"; }
 
   std::vector<Track> Update(const FrameInfo& frame, std::span<const Detection> detections,
-                            const cv::Mat* /*image*/) override {
+                            const cv::Mat* image) override {
     const double now = ToSeconds(frame.pts);
     double dt = has_time_ ? now - last_time_s_ : 0.0;
     if (has_time_ && dt <= 0) dt = 1.0 / opt_.default_frame_rate;
@@ -96,6 +116,8 @@ class ByteTracker final : public Tracker {
       tr.kf.Predict(dt);
       tr.dts_since_obs.push_back(dt);
     }
+    const bool have_image = image != nullptr && !image->empty();
+    if (have_image && cmc_) FollowCamera(*image, frame, detections);
 
     std::vector<int> high, low;
     for (int i = 0; i < static_cast<int>(detections.size()); ++i) {
@@ -111,9 +133,18 @@ class ByteTracker final : public Tracker {
         low.push_back(i);
       }
     }
-    std::vector<int> confirmed, tentative;
+    // Dormant tracks (lost longer than keep_lost_s, kept for re-identification by look) only
+    // take part in the appearance stage: their motion prediction is no longer trustworthy.
+    std::vector<int> confirmed, tentative, dormant;
     for (int k = 0; k < static_cast<int>(tracks_.size()); ++k) {
-      (tracks_[k].confirmed ? confirmed : tentative).push_back(k);
+      const TrackState& tr = tracks_[k];
+      if (!tr.confirmed) {
+        tentative.push_back(k);
+      } else if (t - tr.last_seen_s > opt_.keep_lost_s + 1e-9) {
+        dormant.push_back(k);
+      } else {
+        confirmed.push_back(k);
+      }
     }
     std::vector<int> det_match(detections.size(), -1);
     std::vector<char> track_matched(tracks_.size(), 0);
@@ -190,11 +221,37 @@ class ByteTracker final : public Tracker {
     std::vector<int> left = recent;
     left.insert(left.end(), older.begin(), older.end());
     if (opt_.observation_recovery) stage(left, high, opt_.recovery_match_iou, true, false, false);
+    // Stage 3b: lost and dormant tracks against the remaining high detections, by look.
+    std::vector<AppearanceFeature> det_look(detections.size());
+    std::vector<char> det_look_done(detections.size(), 0);
+    auto look_of = [&](int i) -> const AppearanceFeature& {
+      if (!det_look_done[i]) {
+        det_look_done[i] = 1;
+        const BoxPx box = detections[i].box;
+        det_look[i] = std::move(embedder_->Embed(*image, std::span<const BoxPx>(&box, 1))[0]);
+      }
+      return det_look[i];
+    };
+    std::vector<char> reidentified(tracks_.size(), 0);
+    if (have_image && embedder_) {
+      std::vector<int> lost = left;
+      lost.insert(lost.end(), dormant.begin(), dormant.end());
+      ReidentifyByLook(lost, high, detections, t, look_of, det_match, track_matched, reidentified);
+    }
     // Stage 4: tentative tracks against the remaining high detections.
     stage(tentative, high, opt_.unconfirmed_match_iou, false, opt_.fuse_score, false);
 
     for (size_t i = 0; i < detections.size(); ++i) {
-      if (det_match[i] >= 0) Apply(tracks_[det_match[i]], detections[i], t);
+      if (det_match[i] < 0) continue;
+      TrackState& tr = tracks_[det_match[i]];
+      if (reidentified[det_match[i]]) {  // back after a long absence: restart the motion model
+        tr.kf = KalmanBox(detections[i].box, noise_);
+        tr.kf_at_obs = tr.kf;
+        tr.dts_since_obs.clear();
+        tr.history.clear();
+      }
+      Apply(tr, detections[i], t);
+      if (have_image && embedder_ && tr.confirmed) UpdateLook(tr, detections, i, t, look_of);
     }
     for (size_t k = 0; k < tracks_.size(); ++k) {
       if (!track_matched[k]) tracks_[k].frames_since_seen += 1;
@@ -204,7 +261,10 @@ class ByteTracker final : public Tracker {
     kept.reserve(tracks_.size() + high.size());
     for (TrackState& tr : tracks_) {
       if (!tr.confirmed && tr.frames_since_seen > 0) continue;
-      if (tr.confirmed && t - tr.last_seen_s > opt_.keep_lost_s + 1e-9) continue;
+      const double keep = have_image && embedder_ && !tr.look.empty()
+                              ? std::max(opt_.keep_lost_s, opt_.reid_keep_s)
+                              : opt_.keep_lost_s;
+      if (tr.confirmed && t - tr.last_seen_s > keep + 1e-9) continue;
       kept.push_back(std::move(tr));
     }
     tracks_.swap(kept);
@@ -241,6 +301,112 @@ class ByteTracker final : public Tracker {
   }
 
  private:
+  // Moves every track with the camera (camera_motion.h): the filter states, the last observed
+  // boxes and the motion history, so that every stage compares boxes in this frame's pixels.
+  void FollowCamera(const cv::Mat& image, const FrameInfo& frame,
+                    std::span<const Detection> detections) {
+    std::vector<BoxPx> people;
+    people.reserve(detections.size());
+    for (const Detection& d : detections) people.push_back(d.box);
+    const CameraMotion m = cmc_->Estimate(image, frame, people);
+    if (!m.estimated) return;
+    Eigen::Matrix<double, 2, 3> a;
+    a << m.affine(0, 0), m.affine(0, 1), m.affine(0, 2), m.affine(1, 0), m.affine(1, 1),
+        m.affine(1, 2);
+    for (TrackState& tr : tracks_) {
+      tr.kf.Warp(a);
+      tr.kf_at_obs.Warp(a);
+      tr.last_det = WarpBox(m.affine, tr.last_det);
+      for (Observation& o : tr.history) o.box = WarpBox(m.affine, o.box);
+    }
+  }
+
+  // Re-identification by look: optimal matching on 1 - distance among the pairs that pass the
+  // motion gate, the distance threshold and the ratio test against every other confirmed
+  // track's look (people dressed alike are left to a new id rather than risk a swap).
+  template <typename LookOf>
+  void ReidentifyByLook(const std::vector<int>& trks, std::vector<int>& dets,
+                        std::span<const Detection> detections, double t, LookOf& look_of,
+                        std::vector<int>& det_match, std::vector<char>& track_matched,
+                        std::vector<char>& reidentified) {
+    std::vector<int> cand_t;
+    for (int k : trks) {
+      if (!tracks_[k].look.empty()) cand_t.push_back(k);
+    }
+    std::vector<int> cand_d;
+    for (int i : dets) {
+      if (detections[i].score >= opt_.new_track_score) cand_d.push_back(i);
+    }
+    const int nt = static_cast<int>(cand_t.size()), nd = static_cast<int>(cand_d.size());
+    if (nt == 0 || nd == 0) return;
+    std::vector<double> dist(static_cast<size_t>(nt) * nd, 1.0);
+    for (int a = 0; a < nt; ++a) {
+      const TrackState& tr = tracks_[cand_t[a]];
+      const double unseen = t - tr.last_seen_s;
+      const double h = std::max(1.0f, tr.last_det.h);
+      for (int b = 0; b < nd; ++b) {
+        const BoxPx& d = detections[cand_d[b]].box;
+        const double reach = (0.5 + opt_.reid_max_speed * unseen) * h;
+        if (std::hypot(d.cx() - tr.last_det.cx(), d.cy() - tr.last_det.cy()) > reach) continue;
+        const double ratio = d.h / h;
+        if (ratio < 1 / 1.5 || ratio > 1.5) continue;
+        dist[static_cast<size_t>(a) * nd + b] = embedder_->Distance(tr.look, look_of(cand_d[b]));
+      }
+    }
+    // Ratio test: the best look for a detection must clearly beat every other confirmed track
+    // (tracked ones included), and the best detection for a track every other detection.
+    std::vector<double> w(dist.size(), 0.0);
+    for (int a = 0; a < nt; ++a) {
+      for (int b = 0; b < nd; ++b) {
+        const double d = dist[static_cast<size_t>(a) * nd + b];
+        if (d > opt_.appearance_max_distance) continue;
+        bool clear = true;
+        for (int b2 = 0; b2 < nd && clear; ++b2) {
+          if (b2 != b && d > opt_.appearance_ratio * dist[static_cast<size_t>(a) * nd + b2]) {
+            clear = false;
+          }
+        }
+        for (int k = 0; k < static_cast<int>(tracks_.size()) && clear; ++k) {
+          const TrackState& other = tracks_[k];
+          if (k == cand_t[a] || !other.confirmed || other.look.empty()) continue;
+          if (d > opt_.appearance_ratio * embedder_->Distance(other.look, look_of(cand_d[b]))) {
+            clear = false;
+          }
+        }
+        if (clear) w[static_cast<size_t>(a) * nd + b] = 1.0 - d;
+      }
+    }
+    std::vector<char> taken(detections.size(), 0);
+    for (const auto& [a, b] : MaxWeightMatching(w, nt, nd)) {
+      const int k = cand_t[a], i = cand_d[b];
+      track_matched[k] = 1;
+      det_match[i] = k;
+      reidentified[k] = t - tracks_[k].last_seen_s > opt_.keep_lost_s + 1e-9;
+      taken[i] = 1;
+    }
+    std::erase_if(dets, [&](int i) { return taken[i] != 0; });
+  }
+
+  // Blends the matched detection's look into the track's, only from confident boxes that
+  // overlap no other detection (a crossing would mix two people), at most ten times a second.
+  template <typename LookOf>
+  void UpdateLook(TrackState& tr, std::span<const Detection> detections, size_t i, double t,
+                  LookOf& look_of) {
+    const Detection& d = detections[i];
+    if (d.score < opt_.high_score || (tr.look_time_s >= 0 && t - tr.look_time_s < 0.1)) return;
+    for (size_t j = 0; j < detections.size(); ++j) {
+      if (j != i && Iou(detections[j].box, d.box) > 0.1) return;
+    }
+    const AppearanceFeature& f = look_of(static_cast<int>(i));
+    if (f.empty()) return;
+    const double dt = tr.look_time_s >= 0 ? t - tr.look_time_s : 0.0;
+    double weight = 1.0 - std::exp(-dt / opt_.appearance_tau_s);
+    tr.look_updates += 1;
+    weight = std::max(weight, 1.0 / tr.look_updates);  // plain average while the track is young
+    embedder_->Blend(tr.look, f, weight);
+    tr.look_time_s = t;
+  }
+
   // The observation closest to direction_delta_s before the last one (OC-SORT's k steps).
   const Observation* PreviousObservation(const TrackState& tr, double /*now*/) const {
     if (tr.history.size() < 2) return nullptr;
@@ -349,6 +515,8 @@ class ByteTracker final : public Tracker {
   }
 
   ByteTrackerOptions opt_;
+  std::unique_ptr<AppearanceEmbedder> embedder_;  // null with appearance off
+  std::optional<CameraMotionEstimator> cmc_;      // empty with camera_motion.mode "off"
   KalmanBoxNoise noise_ = ByteNoise();
   std::vector<TrackState> tracks_;
   TrackId next_id_ = 1;
@@ -404,6 +572,17 @@ Status ByteTrackerOptions::Validate() const {
     errors.push_back(fmt::format("track.byte.default_frame_rate must be in (0, 1000]; got {}",
                                  default_frame_rate));
   }
+  between("appearance_max_distance", appearance_max_distance, 0, 1);
+  between("appearance_ratio", appearance_ratio, 0, 1);
+  for (const auto& [key, v] :
+       {std::pair{"reid_keep_s", reid_keep_s}, {"reid_max_speed", reid_max_speed}}) {
+    between(key, v, 0, kHour);
+  }
+  if (!(appearance_tau_s > 0 && appearance_tau_s <= kHour)) {
+    errors.push_back(fmt::format("track.byte.appearance_tau_s must be above 0 seconds; got {}",
+                                 appearance_tau_s));
+  }
+  if (Status s = camera_motion.Validate(); !s.ok()) errors.push_back(s.message());
   if (errors.empty()) return OkStatus();
   return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
 }
@@ -433,17 +612,25 @@ void ForEachByteField(J& j, O& o, F&& f) {
   f(j, "report_lost_s", o.report_lost_s);
   f(j, "report_detection_box", o.report_detection_box);
   f(j, "default_frame_rate", o.default_frame_rate);
+  f(j, "appearance", o.appearance);
+  f(j, "appearance_max_distance", o.appearance_max_distance);
+  f(j, "appearance_ratio", o.appearance_ratio);
+  f(j, "appearance_tau_s", o.appearance_tau_s);
+  f(j, "reid_keep_s", o.reid_keep_s);
+  f(j, "reid_max_speed", o.reid_max_speed);
 }
 
 void to_json(nlohmann::json& j, const ByteTrackerOptions& o) {
   j = nlohmann::json::object();
   ForEachByteField(j, o, [](nlohmann::json& jj, const char* key, const auto& v) { jj[key] = v; });
+  j["camera_motion"] = o.camera_motion;
 }
 
 void from_json(const nlohmann::json& j, ByteTrackerOptions& o) {
   ForEachByteField(j, o, [](const nlohmann::json& jj, const char* key, auto& v) {
     if (jj.contains(key)) jj.at(key).get_to(v);
   });
+  if (j.contains("camera_motion")) from_json(j.at("camera_motion"), o.camera_motion);
 }
 
 Result<std::unique_ptr<Tracker>> MakeByteTracker(const ByteTrackerOptions& options) {

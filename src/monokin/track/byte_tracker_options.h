@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "monokin/core/status.h"
+#include "monokin/track/camera_motion.h"
 
 namespace monokin::track {
 
@@ -45,6 +46,19 @@ struct ByteTrackerOptions {
   double report_lost_s = 0.5;
   bool report_detection_box = false;  // output the matched detection instead of the filter's box
   double default_frame_rate = 30.0;   // used when frame timestamps do not increase
+  // With frames (monokin analyze), re-identification by look: a lost track may take an unclaimed
+  // confident detection up to reid_keep_s after it was last seen when their colour histograms
+  // (appearance.h) are closer than appearance_max_distance, clearly closer than to any other
+  // track or detection (appearance_ratio), and the detection lies within reach (the track's
+  // last box plus reid_max_speed box heights per second unseen). Without frames: no effect.
+  bool appearance = true;
+  double appearance_max_distance = 0.2;   // Hellinger distance, 0 (same look) .. 1
+  double appearance_ratio = 0.8;          // best distance <= ratio x the next best
+  double appearance_tau_s = 0.45;         // time constant of a track's running look, seconds
+  double reid_keep_s = 10.0;              // how long a lost track can be re-identified, seconds
+  double reid_max_speed = 3.0;            // box heights per second a person may move unseen
+  // With frames, camera motion estimated from the background moves every track with the camera.
+  CameraMotionOptions camera_motion;  // key "camera_motion"
   Status Validate() const;
 };
 
