@@ -453,31 +453,67 @@ bool ZeroPhaseLowPassMany(std::span<const std::span<double>> xs, int order, doub
   return true;
 }
 
-void OneEuro(std::span<double> x, double fs_hz, const OneEuroParams& p) {
+namespace {
+
+// OneEuro on C series of equal length in lockstep: their recurrences (four divisions deep per
+// sample) are independent, so they overlap. The same arithmetic per series as one at a time.
+template <int C>
+void OneEuroLanes(const std::span<double>* xs, double fs_hz, const OneEuroParams& p) {
   const double dt = 1.0 / fs_hz;
   auto alpha = [dt](double cutoff) {
     const double tau = 1.0 / (2.0 * kPi * cutoff);
     return 1.0 / (1.0 + tau / dt);
   };
   const double a_d = alpha(p.d_cutoff_hz);
-  bool started = false;
-  double prev = 0, dprev = 0;
-  for (double& v : x) {
-    if (!std::isfinite(v)) {
-      started = false;
-      continue;
+  bool started[C] = {};
+  double prev[C] = {}, dprev[C] = {};
+  const size_t n = xs[0].size();
+  for (size_t i = 0; i < n; ++i) {
+    for (int c = 0; c < C; ++c) {
+      double& v = xs[c][i];
+      if (!std::isfinite(v)) {
+        started[c] = false;
+      } else if (!started[c]) {
+        prev[c] = v;
+        dprev[c] = 0;
+        started[c] = true;
+      } else {
+        const double dx = (v - prev[c]) / dt;
+        dprev[c] += a_d * (dx - dprev[c]);
+        const double cutoff = p.min_cutoff_hz + p.beta * std::abs(dprev[c]) / p.speed_scale;
+        prev[c] += alpha(cutoff) * (v - prev[c]);
+        v = prev[c];
+      }
     }
-    if (!started) {
-      prev = v;
-      dprev = 0;
-      started = true;
-      continue;
+  }
+}
+
+}  // namespace
+
+void OneEuro(std::span<double> x, double fs_hz, const OneEuroParams& p) {
+  OneEuroLanes<1>(&x, fs_hz, p);
+}
+
+void OneEuroMany(std::span<const std::span<double>> xs, double fs_hz, const OneEuroParams& p) {
+  size_t c = 0;
+  auto same_size = [&](size_t m) {
+    for (size_t k = 1; k < m; ++k) {
+      if (xs[c + k].size() != xs[c].size()) return false;
     }
-    const double dx = (v - prev) / dt;
-    dprev += a_d * (dx - dprev);
-    const double cutoff = p.min_cutoff_hz + p.beta * std::abs(dprev) / p.speed_scale;
-    prev += alpha(cutoff) * (v - prev);
-    v = prev;
+    return true;
+  };
+  while (c < xs.size()) {
+    const size_t left = xs.size() - c;
+    if (left >= 4 && same_size(4)) {
+      OneEuroLanes<4>(&xs[c], fs_hz, p);
+      c += 4;
+    } else if (left >= 2 && same_size(2)) {
+      OneEuroLanes<2>(&xs[c], fs_hz, p);
+      c += 2;
+    } else {
+      OneEuroLanes<1>(&xs[c], fs_hz, p);
+      c += 1;
+    }
   }
 }
 

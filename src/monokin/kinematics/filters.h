@@ -68,6 +68,9 @@ struct OneEuroParams {
   double speed_scale = 1.0;
 };
 void OneEuro(std::span<double> x, double fs_hz, const OneEuroParams& p);
+// OneEuro on each of several series; the same results, faster for several at once (their
+// recurrences overlap).
+void OneEuroMany(std::span<const std::span<double>> xs, double fs_hz, const OneEuroParams& p);
 
 // Low-pass by the filter the mode calls for: ZeroPhaseLowPass offline, OneEuro when causal.
 void Smooth(std::span<double> x, double fs_hz, bool causal, int order, double cutoff_hz,

@@ -58,12 +58,18 @@ int OddWindow(double seconds, double fs, int min_window) {
 }
 
 // Cleans coordinate series in place, each on its own: Hampel, gap filling, low-pass (offline
-// the coordinates of one point are low-passed together, which is faster and the same).
+// the coordinates of one point are low-passed together, live the One-Euro filters of four
+// series at a time once Finish() is called: faster, and the same).
 struct Cleaner {
   const KinematicsOptions& o;
   double fs;
   int hampel_half, max_gap;
   int outliers = 0;
+  struct Pending {
+    double speed_scale;
+    std::vector<std::span<double>> xs;
+  };
+  std::vector<Pending> live;  // series waiting for OneEuro, by speed scale
   void operator()(std::initializer_list<std::span<double>> xs, double speed_scale) {
     std::array<std::span<double>, 3> spans;
     size_t m = 0;
@@ -71,8 +77,10 @@ struct Cleaner {
       outliers += Hampel(x, hampel_half, o.hampel_sigmas, o.causal);
       FillGaps(x, max_gap, o.causal);
       if (o.causal) {
-        OneEuro(x, fs,
-                {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, speed_scale});
+        auto it = std::find_if(live.begin(), live.end(),
+                               [&](const Pending& p) { return p.speed_scale == speed_scale; });
+        if (it == live.end()) it = live.insert(live.end(), {speed_scale, {}});
+        it->xs.push_back(x);
       } else if (m < spans.size()) {
         spans[m++] = x;
       } else {
@@ -82,6 +90,14 @@ struct Cleaner {
     if (m > 0) {
       ZeroPhaseLowPassMany(std::span(spans.data(), m), o.filter_order, o.cutoff_hz, fs);
     }
+  }
+  void Finish() {
+    for (const Pending& p : live) {
+      OneEuroMany(
+          p.xs, fs,
+          {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, p.speed_scale});
+    }
+    live.clear();
   }
 };
 
@@ -353,8 +369,12 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   }
 
   // ---- Clean each coordinate. The One-Euro speed scale is the stature in that unit.
-  Cleaner clean{o, fs, static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
-                static_cast<int>(std::lround(o.max_gap_s * fs))};
+  Cleaner clean{o,
+                fs,
+                static_cast<int>(std::lround(o.hampel_window_s * fs / 2)),
+                static_cast<int>(std::lround(o.max_gap_s * fs)),
+                0,
+                {}};
   {
     // The used image coordinates, one series each, gathered in one pass over the frames and
     // scattered back in one (a pass per keypoint would read each frame's cache lines 27 times).
@@ -370,6 +390,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       clean({coord(q, 0), coord(q, 1)}, stature_guess);
       if (has_world) clean({coord(q, 2), coord(q, 3), coord(q, 4)}, o.height_m);
     }
+    clean.Finish();
     for (size_t i = 0; i < n; ++i) {
       for (size_t q = 0; q < kUsed.size(); ++q) {
         const double* base = soa.data() + q * per * n + i;
