@@ -341,6 +341,36 @@ TEST(Hampel, TwoLaneFormEqualsReference) {
   }
 }
 
+// One-Euro on several series at once gives what it gives on each alone (NaN restarts, unequal
+// lengths included).
+TEST(OneEuro, ManyEqualsOneByOne) {
+  std::mt19937 rng(34);
+  std::uniform_real_distribution<double> u(0, 1);
+  const OneEuroParams p{1.0, 0.7, 1.0, 2.0};
+  for (int trial = 0; trial < 20; ++trial) {
+    const int count = 1 + trial % 7;
+    std::vector<std::vector<double>> many(count);
+    for (int c = 0; c < count; ++c) {
+      many[c].resize(trial % 3 == 0 ? 50 + c : 300);
+      for (size_t i = 0; i < many[c].size(); ++i) {
+        many[c][i] = u(rng) < 0.05 ? NAN : std::sin(0.03 * i * (c + 1)) + 0.1 * u(rng);
+      }
+    }
+    std::vector<std::vector<double>> one = many;
+    std::vector<std::span<double>> spans(many.begin(), many.end());
+    OneEuroMany(spans, 30, p);
+    for (int c = 0; c < count; ++c) {
+      OneEuro(one[c], 30, p);
+      for (size_t i = 0; i < one[c].size(); ++i) {
+        ASSERT_EQ(std::isnan(many[c][i]), std::isnan(one[c][i]));
+        if (!std::isnan(one[c][i])) {
+          ASSERT_EQ(many[c][i], one[c][i]) << trial << " " << c << " " << i;
+        }
+      }
+    }
+  }
+}
+
 // Two sections per pass give what one pass per section gives, for every order.
 TEST(Butterworth, FusedSectionsEqualReference) {
   std::mt19937 rng(32);
