@@ -281,17 +281,24 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
   Skeleton nan_skel;
   nan_skel.fill({kNaN, kNaN, kNaN});
-  std::vector<Skeleton> image(n, nan_skel);
+  // Every skeleton is written once: from its pose, or all NaN.
+  std::vector<Skeleton> image(n);
   int image_height_px = 0;
+  size_t next = 0;  // first grid sample not written yet
   for (const AthleteSample& s : smp) {
     const size_t i = static_cast<size_t>(s.frame.index - first);
+    for (; next < i; ++next) image[next] = nan_skel;
+    next = i + 1;
     k.time_s[i] = s.time_s;
     image_height_px = std::max(image_height_px, s.frame.height_px);
-    if (!usable(s)) continue;
+    if (!usable(s)) {
+      image[i] = nan_skel;
+      continue;
+    }
     const PersonPose& p = *s.pose;
     for (int j = 0; j < bp::kCount; ++j) {
       const Keypoint& kp = p.keypoints[j];
-      if (visible(kp)) image[i][j] = {kp.x_px, kp.y_px, 0};
+      image[i][j] = visible(kp) ? Vec3{kp.x_px, kp.y_px, 0} : Vec3{kNaN, kNaN, kNaN};
     }
     if (!has_world || !with_world(s)) continue;
     for (int j = 0; j < bp::kCount; ++j) {
