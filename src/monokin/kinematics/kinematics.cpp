@@ -57,9 +57,9 @@ int OddWindow(double seconds, double fs, int min_window) {
   return std::max(min_window, 2 * half + 1);
 }
 
-// Cleans coordinate series in place, each on its own: Hampel, gap filling, low-pass (offline
-// the coordinates of one point are low-passed together, live the One-Euro filters of four
-// series at a time once Finish() is called: faster, and the same).
+// Cleans coordinate series in place, each on its own: Hampel, gap filling, then at Finish()
+// the low-pass of all of them (offline several series are filtered together, live the One-Euro
+// filters of four series at a time: faster, and the same).
 struct Cleaner {
   const KinematicsOptions& o;
   double fs;
@@ -69,35 +69,28 @@ struct Cleaner {
     double speed_scale;
     std::vector<std::span<double>> xs;
   };
-  std::vector<Pending> live;  // series waiting for OneEuro, by speed scale
+  std::vector<Pending> pending;  // series waiting for the low-pass, by One-Euro speed scale
   void operator()(std::initializer_list<std::span<double>> xs, double speed_scale) {
-    std::array<std::span<double>, 3> spans;
-    size_t m = 0;
     for (std::span<double> x : xs) {
       outliers += Hampel(x, hampel_half, o.hampel_sigmas, o.causal);
       FillGaps(x, max_gap, o.causal);
-      if (o.causal) {
-        auto it = std::find_if(live.begin(), live.end(),
-                               [&](const Pending& p) { return p.speed_scale == speed_scale; });
-        if (it == live.end()) it = live.insert(live.end(), {speed_scale, {}});
-        it->xs.push_back(x);
-      } else if (m < spans.size()) {
-        spans[m++] = x;
-      } else {
-        ZeroPhaseLowPass(x, o.filter_order, o.cutoff_hz, fs);
-      }
-    }
-    if (m > 0) {
-      ZeroPhaseLowPassMany(std::span(spans.data(), m), o.filter_order, o.cutoff_hz, fs);
+      auto it = std::find_if(pending.begin(), pending.end(),
+                             [&](const Pending& p) { return p.speed_scale == speed_scale; });
+      if (it == pending.end()) it = pending.insert(pending.end(), {speed_scale, {}});
+      it->xs.push_back(x);
     }
   }
   void Finish() {
-    for (const Pending& p : live) {
-      OneEuroMany(
-          p.xs, fs,
-          {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, p.speed_scale});
+    for (const Pending& p : pending) {
+      if (o.causal) {
+        OneEuroMany(
+            p.xs, fs,
+            {o.one_euro_min_cutoff_hz, o.one_euro_beta, o.one_euro_d_cutoff_hz, p.speed_scale});
+      } else {
+        ZeroPhaseLowPassMany(p.xs, o.filter_order, o.cutoff_hz, fs);
+      }
     }
-    live.clear();
+    pending.clear();
   }
 };
 
