@@ -463,7 +463,10 @@ void LowPassTogether(std::span<const std::span<double>> xs,
     if (n < 4) continue;
     const int pad = std::min(pad_wanted, n - 1);
     const size_t len = n + 2 * pad;
-    buf.assign(len * ns, 0.0);
+    buf.resize(len * ns);
+    if (m < ns) {
+      for (size_t i = 0; i < len; ++i) buf[i * ns + m] = 0.0;
+    }
     for (size_t c = 0; c < m; ++c) {  // padded as ZeroPhaseLowPass
       const std::span<double> x = xs[c];
       const double first = x[b], last = x[e - 1];
