@@ -335,7 +335,7 @@ class ByteTracker final : public Tracker {
     }
     std::vector<int> cand_d;
     for (int i : dets) {
-      if (detections[i].score >= opt_.new_track_score) cand_d.push_back(i);
+      cand_d.push_back(i);  // every remaining confident (high) detection
     }
     const int nt = static_cast<int>(cand_t.size()), nd = static_cast<int>(cand_d.size());
     if (nt == 0 || nd == 0) return;

@@ -52,11 +52,11 @@ struct ByteTrackerOptions {
   // track or detection (appearance_ratio), and the detection lies within reach (the track's
   // last box plus reid_max_speed box heights per second unseen). Without frames: no effect.
   bool appearance = true;
-  double appearance_max_distance = 0.2;   // Hellinger distance, 0 (same look) .. 1
-  double appearance_ratio = 0.8;          // best distance <= ratio x the next best
-  double appearance_tau_s = 0.45;         // time constant of a track's running look, seconds
-  double reid_keep_s = 10.0;              // how long a lost track can be re-identified, seconds
-  double reid_max_speed = 3.0;            // box heights per second a person may move unseen
+  double appearance_max_distance = 0.2;  // Hellinger distance, 0 (same look) .. 1
+  double appearance_ratio = 0.8;         // best distance <= ratio x the next best
+  double appearance_tau_s = 0.45;        // time constant of a track's running look, seconds
+  double reid_keep_s = 10.0;             // how long a lost track can be re-identified, seconds
+  double reid_max_speed = 3.0;           // box heights per second a person may move unseen
   // With frames, camera motion estimated from the background moves every track with the camera.
   CameraMotionOptions camera_motion;  // key "camera_motion"
   Status Validate() const;
