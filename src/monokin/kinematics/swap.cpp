@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace monokin::kinematics {
 namespace {
@@ -22,6 +25,18 @@ double SquaredDist(Vec3 a, Vec3 b) {
 }
 double Dist(Vec3 a, Vec3 b) {
   return std::sqrt(SquaredDist(a, b));  // 3-argument hypot is several times slower
+}
+
+// sum[e] += sqrt(d2[e]) for e < 8, two at a time (the same correctly rounded roots; the
+// square roots are most of the cost of swap detection).
+inline void SqrtAdd8(const double* d2, double* sum) {
+#if defined(__SSE2__)
+  for (int e = 0; e < 8; e += 2) {
+    _mm_storeu_pd(sum + e, _mm_add_pd(_mm_loadu_pd(sum + e), _mm_sqrt_pd(_mm_loadu_pd(d2 + e))));
+  }
+#else
+  for (int e = 0; e < 8; ++e) sum[e] += std::sqrt(d2[e]);
+#endif
 }
 
 bool HasPair(const Skeleton& s, int l) {
@@ -123,7 +138,7 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
             const Vec3 pred = b + r * (b - a);
             d2[e] = SquaredDist(c, pred);
           }
-          for (int e = 0; e < 8; ++e) trans[e] += std::sqrt(d2[e]);
+          SqrtAdd8(d2, trans);
         }
       }
       for (int st = 0; st < 4; ++st) {
