@@ -27,15 +27,13 @@ double Dist(Vec3 a, Vec3 b) {
   return std::sqrt(SquaredDist(a, b));  // 3-argument hypot is several times slower
 }
 
-// sum[e] += sqrt(d2[e]) for e < 8, two at a time (the same correctly rounded roots; the
-// square roots are most of the cost of swap detection).
-inline void SqrtAdd8(const double* d2, double* sum) {
+// d[e] = sqrt(d2[e]) for e < 8, two at a time (the same correctly rounded roots; the square
+// roots are most of the cost of swap detection).
+inline void Sqrt8(const double* d2, double* d) {
 #if defined(__SSE2__)
-  for (int e = 0; e < 8; e += 2) {
-    _mm_storeu_pd(sum + e, _mm_add_pd(_mm_loadu_pd(sum + e), _mm_sqrt_pd(_mm_loadu_pd(d2 + e))));
-  }
+  for (int e = 0; e < 8; e += 2) _mm_storeu_pd(d + e, _mm_sqrt_pd(_mm_loadu_pd(d2 + e)));
 #else
-  for (int e = 0; e < 8; ++e) sum[e] += std::sqrt(d2[e]);
+  for (int e = 0; e < 8; ++e) d[e] = std::sqrt(d2[e]);
 #endif
 }
 
@@ -126,20 +124,20 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
       double trans[8] = {};  // [4 sa + 2 sb + sc]
       for (int l : ls) {
         if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
-        for (int side = 0; side < 2; ++side) {
-          // Index 0: the point on this side, 1: on the other (label swapped).
-          const Vec3 pa[2] = {fa[l + side], fa[l + (side ^ 1)]};
-          const Vec3 pb[2] = {fb[l + side], fb[l + (side ^ 1)]};
-          const Vec3 pc[2] = {fc[l + side], fc[l + (side ^ 1)]};
-          // Squared distances first, then the square roots in a loop that vectorises.
-          double d2[8];
-          for (int e = 0; e < 8; ++e) {
-            const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
-            const Vec3 pred = b + r * (b - a);
-            d2[e] = SquaredDist(c, pred);
-          }
-          SqrtAdd8(d2, trans);
+        // The left side's term of combination e = 4 sa + 2 sb + sc; the right side's term of
+        // e is the left side's of 7 - e (flipping every label and the side picks the same
+        // points), so each distance is computed once and added in Transition's order.
+        const Vec3 pa[2] = {fa[l], fa[l + 1]}, pb[2] = {fb[l], fb[l + 1]};
+        const Vec3 pc[2] = {fc[l], fc[l + 1]};
+        double d2[8], d[8];
+        for (int e = 0; e < 8; ++e) {
+          const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
+          const Vec3 pred = b + r * (b - a);
+          d2[e] = SquaredDist(c, pred);
         }
+        Sqrt8(d2, d);
+        for (int e = 0; e < 8; ++e) trans[e] += d[e];
+        for (int e = 0; e < 8; ++e) trans[e] += d[7 - e];
       }
       for (int st = 0; st < 4; ++st) {
         const int sb = st >> 1, sc = st & 1;
