@@ -15,6 +15,9 @@ constexpr double kDeg = 180.0 / std::numbers::pi;
 
 double Wrap180(double a) {
   if (!std::isfinite(a)) return kNaN;
+  // fmod leaves a value in [0, 360) as it is: most angles need no fmod (same result).
+  const double shifted = a + 180.0;
+  if (shifted > 0 && shifted < 360.0) return shifted - 180.0;
   a = std::fmod(a + 180.0, 360.0);
   if (a <= 0) a += 360.0;
   return a - 180.0;
