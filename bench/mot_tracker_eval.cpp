@@ -77,8 +77,9 @@ Status Run(int argc, char** argv) {
   std::string data = std::string(MONOKIN_SOURCE_DIR) + "/../shared/data/mot17-dev";
   std::string out_dir;
   track::ByteTrackerOptions opt;
-  track::PostProcessOptions post;
+  track::PostProcessOptions post;  // live unless post-processing keys are given
   post.max_gap_s = 0;
+  post.relink_max_gap_s = 0;
   double pan_px = 0, pan_period_s = 4;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

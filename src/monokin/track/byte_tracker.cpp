@@ -108,6 +108,7 @@ class ByteTracker final : public Tracker {
     double dt = has_time_ ? now - last_time_s_ : 0.0;
     if (has_time_ && dt <= 0) dt = 1.0 / opt_.default_frame_rate;
     const double t = has_time_ ? last_time_s_ + dt : now;
+    const double prev_t = has_time_ ? last_time_s_ : now;
     has_time_ = true;
     last_time_s_ = t;
 
@@ -133,14 +134,15 @@ class ByteTracker final : public Tracker {
         low.push_back(i);
       }
     }
-    // Dormant tracks (lost longer than keep_lost_s, kept for re-identification by look) only
-    // take part in the appearance stage: their motion prediction is no longer trustworthy.
+    // Dormant tracks (lost longer than keep_lost_s at the previous frame, kept for
+    // re-identification by look) only take part in the appearance stage: their motion
+    // prediction is no longer trustworthy.
     std::vector<int> confirmed, tentative, dormant;
     for (int k = 0; k < static_cast<int>(tracks_.size()); ++k) {
       const TrackState& tr = tracks_[k];
       if (!tr.confirmed) {
         tentative.push_back(k);
-      } else if (t - tr.last_seen_s > opt_.keep_lost_s + 1e-9) {
+      } else if (prev_t - tr.last_seen_s > opt_.keep_lost_s + 1e-9) {
         dormant.push_back(k);
       } else {
         confirmed.push_back(k);
