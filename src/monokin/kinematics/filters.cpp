@@ -64,32 +64,37 @@ void Unwrap(std::span<double> x, double period) {
 void FillGaps(std::span<double> x, int max_gap, bool causal) {
   const int n = static_cast<int>(x.size());
   if (max_gap <= 0) return;
-  int last = -1;  // index of the last finite sample
-  for (int i = 0; i < n; ++i) {
-    if (std::isfinite(x[i])) {
-      if (!causal && last >= 0 && i - last - 1 > 0 && i - last - 1 <= max_gap) {
-        // Cubic Hermite between the two ends, with the end slopes from the neighbouring samples
-        // (a moving limb keeps its velocity into a gap, which a straight line would break);
-        // samples between the ends and those neighbours are assumed finite when they are.
-        // linear where a neighbour is missing.
-        const double a = x[last], b = x[i];
-        const double len = i - last;
-        // Slopes over 4 samples: a single difference would carry the keypoint noise into the
-        // whole gap, multiplied by its length.
-        const double ma =
-            (last >= 4 && std::isfinite(x[last - 4])) ? (a - x[last - 4]) / 4 * len : b - a;
-        const double mb = (i + 4 < n && std::isfinite(x[i + 4])) ? (x[i + 4] - b) / 4 * len : b - a;
-        for (int k = last + 1; k < i; ++k) {
-          const double t = (k - last) / len, t2 = t * t, t3 = t2 * t;
-          x[k] = (2 * t3 - 3 * t2 + 1) * a + (t3 - 2 * t2 + t) * ma + (-2 * t3 + 3 * t2) * b +
-                 (t3 - t2) * mb;
-        }
+  // Gap by gap (scanning the finite runs in a tight loop: most samples are in one).
+  int i = 0;
+  while (i < n && !std::isfinite(x[i])) ++i;  // leading NaNs stay NaN
+  while (i < n) {
+    while (i < n && std::isfinite(x[i])) ++i;
+    if (i == n) break;
+    const int last = i - 1;  // the last finite sample before the gap [i, j)
+    int j = i;
+    while (j < n && !std::isfinite(x[j])) ++j;
+    if (causal) {
+      // Hold the last finite value for at most max_gap samples (the end is not known yet).
+      for (int k = i; k < j && k - last <= max_gap; ++k) x[k] = x[last];
+    } else if (j < n && j - last - 1 <= max_gap) {
+      // Cubic Hermite between the two ends, with the end slopes from the neighbouring samples
+      // (a moving limb keeps its velocity into a gap, which a straight line would break);
+      // samples between the ends and those neighbours are assumed finite when they are.
+      // linear where a neighbour is missing.
+      const double a = x[last], b = x[j];
+      const double len = j - last;
+      // Slopes over 4 samples: a single difference would carry the keypoint noise into the
+      // whole gap, multiplied by its length.
+      const double ma =
+          (last >= 4 && std::isfinite(x[last - 4])) ? (a - x[last - 4]) / 4 * len : b - a;
+      const double mb = (j + 4 < n && std::isfinite(x[j + 4])) ? (x[j + 4] - b) / 4 * len : b - a;
+      for (int k = last + 1; k < j; ++k) {
+        const double t = (k - last) / len, t2 = t * t, t3 = t2 * t;
+        x[k] = (2 * t3 - 3 * t2 + 1) * a + (t3 - 2 * t2 + t) * ma + (-2 * t3 + 3 * t2) * b +
+               (t3 - t2) * mb;
       }
-      last = i;
-    } else if (causal && last >= 0 && i - last <= max_gap) {
-      x[i] = x[last];
-      // `last` stays the original finite sample, so the hold lasts max_gap samples at most.
     }
+    i = j;
   }
 }
 
