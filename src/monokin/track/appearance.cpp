@@ -8,6 +8,8 @@
 #include <array>
 #include <cmath>
 
+#include "monokin/core/options.h"
+
 namespace monokin::track {
 namespace {
 
@@ -253,31 +255,23 @@ class ColourHistogramEmbedder final : public AppearanceEmbedder {
 }  // namespace
 
 Status ColourHistogramOptions::Validate() const {
-  std::vector<std::string> errors;
-  const auto range = [&](const char* key, double v, double lo, double hi) {
-    if (!(v >= lo && v <= hi)) {
-      errors.push_back(
-          fmt::format("appearance.{} must be between {} and {}; got {}", key, lo, hi, v));
-    }
-  };
-  range("hue_bins", hue_bins, 1, 180);
-  range("saturation_bins", saturation_bins, 1, 64);
-  range("value_bins", value_bins, 1, 64);
-  range("min_box_height_px", min_box_height_px, 0, 1e6);
-  range("crop_height_px", crop_height_px, 8, 512);
-  range("width_fraction", width_fraction, 0.1, 1);
-  range("top_skip_fraction", top_skip_fraction, 0, 0.4);
-  range("bottom_skip_fraction", bottom_skip_fraction, 0, 0.4);
-  range("min_saturation", min_saturation, 0, 1);
-  range("min_value", min_value, 0, 1);
-  if (!(split_fraction > top_skip_fraction && split_fraction < 1 - bottom_skip_fraction)) {
-    errors.push_back(
-        fmt::format("appearance.split_fraction must lie between top_skip_fraction ({}) and 1 - "
-                    "bottom_skip_fraction ({}); got {}",
-                    top_skip_fraction, 1 - bottom_skip_fraction, split_fraction));
-  }
-  if (errors.empty()) return OkStatus();
-  return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
+  OptionErrors e("appearance.");
+  e.Between("hue_bins", hue_bins, 1, 180);
+  e.Between("saturation_bins", saturation_bins, 1, 64);
+  e.Between("value_bins", value_bins, 1, 64);
+  e.Between("min_box_height_px", min_box_height_px, 0, 1e6);
+  e.Between("crop_height_px", crop_height_px, 8, 512);
+  e.Between("width_fraction", width_fraction, 0.1, 1);
+  e.Between("top_skip_fraction", top_skip_fraction, 0, 0.4);
+  e.Between("bottom_skip_fraction", bottom_skip_fraction, 0, 0.4);
+  e.Between("min_saturation", min_saturation, 0, 1);
+  e.Between("min_value", min_value, 0, 1);
+  e.Require(split_fraction > top_skip_fraction && split_fraction < 1 - bottom_skip_fraction,
+            "split_fraction",
+            fmt::format("must lie between top_skip_fraction ({}) and 1 - bottom_skip_fraction ({})",
+                        top_skip_fraction, 1 - bottom_skip_fraction),
+            split_fraction);
+  return e.ToStatus();
 }
 
 std::unique_ptr<AppearanceEmbedder> MakeColourHistogramEmbedder(

@@ -13,6 +13,8 @@
 #include <opencv2/video/tracking.hpp>
 #include <vector>
 
+#include "monokin/core/options.h"
+
 namespace monokin::track {
 namespace {
 
@@ -315,66 +317,41 @@ CameraMotion CameraMotionEstimator::Estimate(const cv::Mat& bgr, const FrameInfo
 bool CameraMotionEstimator::camera_static() const { return impl_->is_static; }
 
 Status CameraMotionOptions::Validate() const {
-  std::vector<std::string> errors;
-  if (mode != "auto" && mode != "on" && mode != "off") {
-    errors.push_back(fmt::format(
-        "track.byte.camera_motion.mode must be \"auto\", \"on\" or \"off\"; got \"{}\"", mode));
-  }
+  OptionErrors e("track.byte.camera_motion.");
+  e.Require(mode == "auto" || mode == "on" || mode == "off", "mode",
+            "must be \"auto\", \"on\" or \"off\"", fmt::format("\"{}\"", mode));
   // Below ~64 px wide there are too few corners; above 4K it is only slower.
-  if (!(max_width_px >= 64 && max_width_px <= 4096)) {
-    errors.push_back(fmt::format(
-        "track.byte.camera_motion.max_width_px must be between 64 and 4096; got {}", max_width_px));
-  }
-  if (!(max_features >= kMinInliers && max_features <= 10000)) {
-    errors.push_back(
-        fmt::format("track.byte.camera_motion.max_features must be between {} and 10000; got {}",
-                    kMinInliers, max_features));
-  }
+  e.Between("max_width_px", max_width_px, 64, 4096);
+  e.Between("max_features", max_features, kMinInliers, 10000);
   constexpr double kHour = 3600;  // longer is a typo, not a camera setting
-  if (!(static_after_s > 0 && static_after_s <= kHour)) {
-    errors.push_back(fmt::format(
-        "track.byte.camera_motion.static_after_s must be above 0 and at most {} seconds; got {}",
-        kHour, static_after_s));
-  }
-  if (!(recheck_s > 0 && recheck_s <= kHour)) {
-    errors.push_back(fmt::format(
-        "track.byte.camera_motion.recheck_s must be above 0 and at most {} seconds; got {}", kHour,
-        recheck_s));
-  }
-  if (!(still_fraction >= 0 && still_fraction <= 0.1)) {
-    errors.push_back(
-        fmt::format("track.byte.camera_motion.still_fraction must be between 0 and 0.1; got {}",
-                    still_fraction));
-  }
-  if (errors.empty()) return OkStatus();
-  return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
+  e.Require(static_after_s > 0 && static_after_s <= kHour, "static_after_s",
+            fmt::format("must be above 0 and at most {} seconds", kHour), static_after_s);
+  e.Require(recheck_s > 0 && recheck_s <= kHour, "recheck_s",
+            fmt::format("must be above 0 and at most {} seconds", kHour), recheck_s);
+  e.Between("still_fraction", still_fraction, 0, 0.1);
+  return e.ToStatus();
 }
 
 namespace {
 
-// One list of fields for both directions of the JSON conversion.
-template <typename J, typename O, typename F>
-void ForEachCameraMotionField(J& j, O& o, F&& f) {
-  f(j, "mode", o.mode);
-  f(j, "max_width_px", o.max_width_px);
-  f(j, "max_features", o.max_features);
-  f(j, "static_after_s", o.static_after_s);
-  f(j, "recheck_s", o.recheck_s);
-  f(j, "still_fraction", o.still_fraction);
+template <typename O, typename F>
+void CameraMotionFields(O& o, F&& f) {
+  f("mode", o.mode);
+  f("max_width_px", o.max_width_px);
+  f("max_features", o.max_features);
+  f("static_after_s", o.static_after_s);
+  f("recheck_s", o.recheck_s);
+  f("still_fraction", o.still_fraction);
 }
 
 }  // namespace
 
 void to_json(nlohmann::json& j, const CameraMotionOptions& o) {
-  j = nlohmann::json::object();
-  ForEachCameraMotionField(j, o,
-                           [](nlohmann::json& jj, const char* key, const auto& v) { jj[key] = v; });
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { CameraMotionFields(oo, f); });
 }
 
 void from_json(const nlohmann::json& j, CameraMotionOptions& o) {
-  ForEachCameraMotionField(j, o, [](const nlohmann::json& jj, const char* key, auto& v) {
-    if (jj.contains(key)) jj.at(key).get_to(v);
-  });
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { CameraMotionFields(oo, f); });
 }
 
 }  // namespace monokin::track
