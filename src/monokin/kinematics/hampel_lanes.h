@@ -182,11 +182,16 @@ template <int N, int L>
   // Plain pointers: every use of a thread_local goes through its initialisation check.
   const double* const in = in_buf.data();
   int* const bad = bad_buf.data();  // bad[k]: non-finite samples among in[0..k)
-  bad[0] = 0;
-  for (int k = 0; k < n; ++k) bad[k + 1] = bad[k] + (std::isfinite(in[k]) ? 0 : 1);
+  int nonfinite = 0;                // counted first (a loop that vectorises): most series have none
+  for (int k = 0; k < n; ++k) nonfinite += std::isfinite(in[k]) ? 0 : 1;
+  if (nonfinite > 0) {
+    bad[0] = 0;
+    for (int k = 0; k < n; ++k) bad[k + 1] = bad[k] + (std::isfinite(in[k]) ? 0 : 1);
+  }
   // Windows i and j > i full: so are those between (their union is contiguous).
   auto full = [&](int i) {
-    return i - before >= 0 && i + after < n && bad[i + after + 1] == bad[i - before];
+    return i - before >= 0 && i + after < n &&
+           (nonfinite == 0 || bad[i + after + 1] == bad[i - before]);
   };
   int replaced = 0;
   auto decide = [&](int i, double med, double mad) {
