@@ -41,7 +41,8 @@ const std::array<double, 17> kAtanOfSixteenths = [] {
   const double c = j * (1.0 / 16);
   const double u = (t - c) / (1 + c * t);  // t - c is exact
   const double u2 = u * u;
-  const double p = u2 * (-1.0 / 3 + u2 * (1.0 / 5 + u2 * (-1.0 / 7 + u2 * (1.0 / 9 - u2 / 11))));
+  const double p =
+      u2 * (-1.0 / 3 + u2 * (1.0 / 5 + u2 * (-1.0 / 7 + u2 * (1.0 / 9 - u2 * (1.0 / 11)))));
   return kAtanOfSixteenths[j] + (u + u * p);
 }
 
