@@ -274,24 +274,24 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
   Skeleton nan_skel;
   nan_skel.fill({kNaN, kNaN, kNaN});
-  // Every skeleton is written once: from its pose, or all NaN.
-  std::vector<Skeleton> image(n);
+  // Every skeleton is written once, in order: from its pose, or all NaN.
+  std::vector<Skeleton> image;
+  image.reserve(n);
   int image_height_px = 0;
-  size_t next = 0;  // first grid sample not written yet
   for (const AthleteSample& s : smp) {
     const size_t i = static_cast<size_t>(s.frame.index - first);
-    for (; next < i; ++next) image[next] = nan_skel;
-    next = i + 1;
+    while (image.size() < i) image.push_back(nan_skel);
     k.time_s[i] = s.time_s;
     image_height_px = std::max(image_height_px, s.frame.height_px);
     if (!usable(s)) {
-      image[i] = nan_skel;
+      image.push_back(nan_skel);
       continue;
     }
     const PersonPose& p = *s.pose;
+    Skeleton& sk = image.emplace_back(nan_skel);
     for (int j = 0; j < bp::kCount; ++j) {
       const Keypoint& kp = p.keypoints[j];
-      image[i][j] = visible(kp) ? Vec3{kp.x_px, kp.y_px, 0} : Vec3{kNaN, kNaN, kNaN};
+      if (visible(kp)) sk[j] = {kp.x_px, kp.y_px, 0};
     }
     if (!has_world || !with_world(s)) continue;
     for (int j = 0; j < bp::kCount; ++j) {
