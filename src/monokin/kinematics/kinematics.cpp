@@ -262,10 +262,11 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // skeletons: half the memory traffic). Scratch reused across calls: fresh memory this size
   // costs page faults every call.
   const size_t per = has_world ? 5 : 2;  // image x, y; world x, y, z
-  thread_local std::vector<double> soa;
-  soa.resize(kUsed.size() * per * n);
+  thread_local std::vector<double> soa_buf;
+  soa_buf.resize(kUsed.size() * per * n);
+  double* const soa = soa_buf.data();  // a plain pointer: each thread_local use costs a check
   auto coord = [&](size_t q, size_t axis) {
-    return std::span<double>(soa.data() + (q * per + axis) * n, n);
+    return std::span<double>(soa + (q * per + axis) * n, n);
   };
   for (size_t q = 0; q < kUsed.size() && has_world; ++q) {
     for (size_t axis = 2; axis < 5; ++axis) std::ranges::fill(coord(q, axis), kNaN);
@@ -303,7 +304,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     for (size_t q = 0; q < kUsed.size(); ++q) {
       if (!visible(p.keypoints[kUsed[q]])) continue;
       const WorldPoint& w = p.world[kUsed[q]];
-      double* base = soa.data() + (q * per + 2) * n + i;
+      double* base = soa + (q * per + 2) * n + i;
       base[0] = w.x_m;
       base[n] = w.y_m;
       base[2 * n] = w.z_m;
@@ -381,7 +382,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     for (size_t i = 0; i < n; ++i) {
       for (size_t q = 0; q < kUsed.size(); ++q) {
         const Vec3 p = image[i][kUsed[q]];
-        double* base = soa.data() + q * per * n + i;
+        double* base = soa + q * per * n + i;
         base[0] = p.x;
         base[n] = p.y;
       }
@@ -393,7 +394,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     clean.Finish();
     for (size_t i = 0; i < n; ++i) {
       for (size_t q = 0; q < kUsed.size(); ++q) {
-        const double* base = soa.data() + q * per * n + i;
+        const double* base = soa + q * per * n + i;
         // 2D: z stays 0 where the point exists.
         image[i][kUsed[q]] = {base[0], base[n], std::isfinite(base[0]) ? 0.0 : kNaN};
       }
