@@ -48,7 +48,11 @@ const std::array<double, 17> kAtanOfSixteenths = [] {
 
 // The angle in [0, pi/2] of the vector (|x|, |y|), for finite x, y.
 [[gnu::always_inline]] inline double FirstQuadrant(double ax, double ay) {
-  return ay > ax ? std::numbers::pi / 2 - AtanOfRatio(ax, ay) : AtanOfRatio(ay, ax);
+  // One arctangent whichever is larger (selects, not branches: directions near 45 degrees
+  // would make a branch unpredictable).
+  const bool steep = ay > ax;
+  const double a = AtanOfRatio(steep ? ax : ay, steep ? ay : ax);
+  return steep ? std::numbers::pi / 2 - a : a;
 }
 
 // atan2(y, x) from the first-quadrant angle q of (|x|, |y|): the signs of zeros as std::atan2.
