@@ -7,6 +7,9 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "monokin/kinematics/kinematics.h"
 #include "monokin/kinematics/synthetic.h"
@@ -55,6 +58,31 @@ void BM_AthleteKinematics(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_AthleteKinematics)
+    ->ArgNames({"samples", "causal"})
+    ->Args({18000, 0})
+    ->Args({18000, 1})
+    ->Unit(benchmark::kMillisecond);
+
+// The same with the freed heap returned to the system before every call (untimed), so that each
+// call touches fresh memory for its ~45 MB of outputs, as a single call in a new process does.
+// Whether glibc does that by itself between the calls above depends on the heap layout, which
+// makes their figure jump by the cost of those page faults (~12k per call).
+void BM_AthleteKinematicsFreshMemory(benchmark::State& state) {
+  static const AthleteSeries series = MakeRunner(static_cast<int>(state.range(0)));
+  KinematicsOptions o;
+  o.causal = state.range(1) != 0;
+  for (auto _ : state) {
+#if defined(__GLIBC__)
+    state.PauseTiming();
+    malloc_trim(0);
+    state.ResumeTiming();
+#endif
+    Result<AthleteKinematics> k = ComputeKinematics(series, o);
+    benchmark::DoNotOptimize(k);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_AthleteKinematicsFreshMemory)
     ->ArgNames({"samples", "causal"})
     ->Args({18000, 0})
     ->Args({18000, 1})

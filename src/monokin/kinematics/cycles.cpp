@@ -96,7 +96,6 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
   RepetitionSummary out;
   out.signal = signal;
   std::vector<double> finite;
-  finite.reserve(x.size());
   for (double v : x) {
     if (std::isfinite(v)) finite.push_back(v);
   }

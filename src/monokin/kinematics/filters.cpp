@@ -472,16 +472,23 @@ void LowPassTogether(std::span<const std::span<double>> xs,
     if (m < ns) {
       for (size_t i = 0; i < len; ++i) buf[i * ns + m] = 0.0;
     }
-    for (size_t c = 0; c < m; ++c) {  // padded as ZeroPhaseLowPass
+    // Padded as ZeroPhaseLowPass; the run itself copied sample by sample (buf in order).
+    double* const data = buf.data();
+    for (size_t c = 0; c < m; ++c) {
       const std::span<double> x = xs[c];
       const double first = x[b], last = x[e - 1];
-      for (int i = 0; i < pad; ++i) buf[i * ns + c] = 2 * first - x[b + pad - i];
-      for (int i = 0; i < n; ++i) buf[(pad + i) * ns + c] = x[b + i];
-      for (int i = 0; i < pad; ++i) buf[(pad + n + i) * ns + c] = 2 * last - x[e - 2 - i];
+      for (int i = 0; i < pad; ++i) data[i * ns + c] = 2 * first - x[b + pad - i];
+      for (int i = 0; i < pad; ++i) data[(pad + n + i) * ns + c] = 2 * last - x[e - 2 - i];
     }
-    double* back = buf.data() + (len - 1) * ns;
+    const double* src[8];
+    for (size_t c = 0; c < m; ++c) src[c] = xs[c].data() + b;
+    for (int i = 0; i < n; ++i) {
+      double* row = data + (pad + i) * ns;
+      for (size_t c = 0; c < m; ++c) row[c] = src[c][i];
+    }
+    double* back = data + (len - 1) * ns;
     auto run = [&](auto k) {
-      RunSectionsInterleaved<decltype(k)::value>(sections, buf.data(), len, 1);
+      RunSectionsInterleaved<decltype(k)::value>(sections, data, len, 1);
       RunSectionsInterleaved<decltype(k)::value>(sections, back, len, -1);
     };
     switch (ns / 2) {
@@ -498,8 +505,11 @@ void LowPassTogether(std::span<const std::span<double>> xs,
         run(std::integral_constant<int, 4>());
         break;
     }
-    for (size_t c = 0; c < m; ++c) {
-      for (int i = 0; i < n; ++i) xs[c][b + i] = buf[(pad + i) * ns + c];
+    double* dst[8];
+    for (size_t c = 0; c < m; ++c) dst[c] = xs[c].data() + b;
+    for (int i = 0; i < n; ++i) {
+      const double* row = data + (pad + i) * ns;
+      for (size_t c = 0; c < m; ++c) dst[c][i] = row[c];
     }
   }
 }
