@@ -61,7 +61,18 @@ void CheckConsistentOutputs(const std::string& dir, int expected_frames) {
     EXPECT_TRUE(jsonl_ids.count(id)) << "id " << id << " of tracks.txt missing from frames.jsonl";
     EXPECT_TRUE(fs::exists(dir + "/athletes/" + std::to_string(id) + ".csv")) << id;
   }
-  EXPECT_EQ(mot_ids, jsonl_ids);
+  // The offline step re-links broken tracks: frames.jsonl keeps the live ids, tracks.txt and
+  // athletes/ the re-linked ones; run.json maps each re-linked id to the id it joined.
+  ASSERT_EQ(run["tracking"]["offline"], true);
+  std::set<int> expected = jsonl_ids;
+  for (const auto& [from, to] : run["tracking"]["relinked"].items()) {
+    EXPECT_TRUE(jsonl_ids.count(std::stoi(from))) << from;
+    EXPECT_TRUE(mot_ids.count(to.get<int>())) << from << " joined " << to;
+    EXPECT_LT(to.get<int>(), std::stoi(from)) << "a track continues an earlier one";
+    EXPECT_FALSE(fs::exists(dir + "/athletes/" + from + ".csv")) << from;
+    expected.erase(std::stoi(from));
+  }
+  EXPECT_EQ(mot_ids, expected);
 
   // annotated.mp4 decodes with the same number of frames.
   EXPECT_EQ(CountDecodedFrames(dir + "/annotated.mp4"), expected_frames);
