@@ -7,6 +7,8 @@
 #include <numbers>
 #include <vector>
 
+#include "monokin/kinematics/series_frame.h"
+
 namespace monokin::kinematics {
 namespace {
 
@@ -105,8 +107,9 @@ struct Direction {
   return Atan2Inline(-v.y, std::sqrt(v.x * v.x + v.z * v.z)) * kDeg;
 }
 
+template <typename S>
 [[gnu::always_inline]] inline Vec3 Hand(
-    const Skeleton& s, int side) {  // side 0 left, 1 right: wrist -> knuckles midpoint
+    const S& s, int side) {  // side 0 left, 1 right: wrist -> knuckles midpoint
   return Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
 }
 
@@ -114,7 +117,8 @@ struct Direction {
 struct Limb {
   Vec3 shoulder, elbow, wrist, hand, hip, knee, ankle, heel, toe;
 };
-[[gnu::always_inline]] inline Limb LimbOf(const Skeleton& s, int side) {
+template <typename S>
+[[gnu::always_inline]] inline Limb LimbOf(const S& s, int side) {
   return {s[bp::kLeftShoulder + side], s[bp::kLeftElbow + side],
           s[bp::kLeftWrist + side],    Hand(s, side),
           s[bp::kLeftHip + side],      s[bp::kLeftKnee + side],
@@ -134,8 +138,13 @@ int SegmentAngleIndex(std::string_view name) {
   return it == kSegmentAngleNames.end() ? -1 : static_cast<int>(it - kSegmentAngleNames.begin());
 }
 
-void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> joint,
-              std::span<double, kNumSegmentAngles> segment) {
+namespace {
+
+// S: a Skeleton or a SeriesFrame (s[j] gives keypoint j).
+template <typename S>
+[[gnu::always_inline]] inline void Angles2DOf(const S& s, double facing,
+                                              std::span<double, kNumJointAngles> joint,
+                                              std::span<double, kNumSegmentAngles> segment) {
   for (int side = 0; side < 2; ++side) {
     const Limb l = LimbOf(s, side);
     const double f = facing;
@@ -171,12 +180,9 @@ void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngle
   segment[12] = Dir2D(s[bp::kLeftShoulder], s[bp::kRightShoulder]).Deg();
 }
 
-void JointAngles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> out) {
-  std::array<double, kNumSegmentAngles> segment;
-  Angles2D(s, facing, out, segment);
-}
-
-void JointAngles3D(const Skeleton& s, std::span<double, kNumJointAngles> out) {
+template <typename S>
+[[gnu::always_inline]] inline void JointAngles3DOf(const S& s,
+                                                   std::span<double, kNumJointAngles> out) {
   for (int side = 0; side < 2; ++side) {
     const Limb l = LimbOf(s, side);
     const Vec3 shank = l.ankle - l.knee, thigh = l.knee - l.hip;
@@ -195,12 +201,9 @@ void JointAngles3D(const Skeleton& s, std::span<double, kNumJointAngles> out) {
   out[13] = Elevation(s[bp::kRightHip] - s[bp::kLeftHip]);
 }
 
-void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out) {
-  std::array<double, kNumJointAngles> joint;
-  Angles2D(s, 1, joint, out);
-}
-
-void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out) {
+template <typename S>
+[[gnu::always_inline]] inline void SegmentAngles3DOf(const S& s,
+                                                     std::span<double, kNumSegmentAngles> out) {
   for (int side = 0; side < 2; ++side) {
     const Limb l = LimbOf(s, side);
     out[0 + side] = Elevation(l.toe - l.heel);
@@ -215,13 +218,14 @@ void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
   out[12] = Elevation(s[bp::kRightShoulder] - s[bp::kLeftShoulder]);
 }
 
-double FacingDirection(std::span<const Skeleton> frames, double* confidence) {
+template <typename Frames>
+double FacingDirectionOf(const Frames& frames, double* confidence) {
   // Feet first: toes point the way the athlete faces in a side view. In a frontal view they
   // point at the camera and the sign is noise, which the vote's consistency reveals.
   auto vote = [&](auto&& sign_of) {
     int pos = 0, neg = 0;
-    for (const Skeleton& s : frames) {
-      const double v = sign_of(s);
+    for (size_t t = 0; t < frames.size(); ++t) {
+      const double v = sign_of(frames[t]);
       if (!std::isfinite(v) || v == 0) continue;
       (v > 0 ? pos : neg)++;
     }
@@ -229,7 +233,7 @@ double FacingDirection(std::span<const Skeleton> frames, double* confidence) {
     return std::pair<double, double>{pos >= neg ? 1.0 : -1.0,
                                      n ? std::abs(pos - neg) / static_cast<double>(n) : 0.0};
   };
-  auto [dir, conf] = vote([](const Skeleton& s) {
+  auto [dir, conf] = vote([](const auto& s) {
     const double l = s[bp::kLeftToe].x - s[bp::kLeftHeel].x;
     const double r = s[bp::kRightToe].x - s[bp::kRightHeel].x;
     const double foot =
@@ -239,7 +243,7 @@ double FacingDirection(std::span<const Skeleton> frames, double* confidence) {
     return std::abs(sum) < 0.33 * 2 * foot ? kNaN : sum;
   });
   if (conf < 0.5) {
-    auto [dir2, conf2] = vote([](const Skeleton& s) {
+    auto [dir2, conf2] = vote([](const auto& s) {
       return s[bp::kNose].x - 0.5 * (s[bp::kLeftEar].x + s[bp::kRightEar].x);
     });
     if (conf2 > conf) {
@@ -249,6 +253,52 @@ double FacingDirection(std::span<const Skeleton> frames, double* confidence) {
   }
   if (confidence) *confidence = conf;
   return dir;
+}
+
+}  // namespace
+
+void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> joint,
+              std::span<double, kNumSegmentAngles> segment) {
+  Angles2DOf(s, facing, joint, segment);
+}
+
+void Angles2D(const SeriesFrame& s, double facing, std::span<double, kNumJointAngles> joint,
+              std::span<double, kNumSegmentAngles> segment) {
+  Angles2DOf(s, facing, joint, segment);
+}
+
+void JointAngles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> out) {
+  std::array<double, kNumSegmentAngles> segment;
+  Angles2D(s, facing, out, segment);
+}
+
+void JointAngles3D(const Skeleton& s, std::span<double, kNumJointAngles> out) {
+  JointAngles3DOf(s, out);
+}
+
+void JointAngles3D(const SeriesFrame& s, std::span<double, kNumJointAngles> out) {
+  JointAngles3DOf(s, out);
+}
+
+void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out) {
+  SegmentAngles3DOf(s, out);
+}
+
+void SegmentAngles3D(const SeriesFrame& s, std::span<double, kNumSegmentAngles> out) {
+  SegmentAngles3DOf(s, out);
+}
+
+double FacingDirection(std::span<const Skeleton> frames, double* confidence) {
+  return FacingDirectionOf(frames, confidence);
+}
+
+double FacingDirection(const SeriesFrames& frames, double* confidence) {
+  return FacingDirectionOf(frames, confidence);
+}
+
+void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out) {
+  std::array<double, kNumJointAngles> joint;
+  Angles2D(s, 1, joint, out);
 }
 
 }  // namespace monokin::kinematics

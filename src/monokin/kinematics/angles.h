@@ -18,6 +18,10 @@ namespace monokin::kinematics {
 
 // 2D: (x_px, y_px, 0) image pixels, y down. 3D: world metres, x right, y down, z to camera.
 using Skeleton = std::array<Vec3, bp::kCount>;
+// A skeleton / consecutive skeletons read in place from per-coordinate series
+// (series_frame.h). The functions below that take a Skeleton also take these (same code).
+struct SeriesFrame;
+struct SeriesFrames;
 
 inline constexpr int kNumJointAngles = 14;
 inline constexpr int kNumSegmentAngles = 13;
@@ -43,11 +47,14 @@ void JointAngles2D(const Skeleton& s, double facing, std::span<double, kNumJoint
 // segment directions); the same values.
 void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> joint,
               std::span<double, kNumSegmentAngles> segment);
+void Angles2D(const SeriesFrame& s, double facing, std::span<double, kNumJointAngles> joint,
+              std::span<double, kNumSegmentAngles> segment);
 
 // Unsigned joint angles between the 3D segments (0 = neutral), plus signed trunk lean from the
 // vertical and pelvis obliquity. Magnitudes equal the 2D ones when the movement lies in the
 // image plane and is in the positive range.
 void JointAngles3D(const Skeleton& s, std::span<double, kNumJointAngles> out);
+void JointAngles3D(const SeriesFrame& s, std::span<double, kNumJointAngles> out);
 
 // Image-plane segment directions against the image horizontal, counter-clockwise positive
 // (y up), in (-180, 180].
@@ -55,6 +62,7 @@ void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
 
 // Elevation of each 3D segment above the horizontal plane, -90..90 (positive = pointing up).
 void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out);
+void SegmentAngles3D(const SeriesFrame& s, std::span<double, kNumSegmentAngles> out);
 
 // std::atan2(y, x) for finite arguments, within a few units in the last place (tested), and
 // several times faster (inlined table + short series; what every angle here uses).
@@ -64,5 +72,6 @@ double Atan2(double y, double x);
 // from the median sign of toe-minus-heel (then nose-minus-ears). `confidence` (0..1) says how
 // consistent the frames agree; near 0 means a frontal view (the sign is then +1 by default).
 double FacingDirection(std::span<const Skeleton> frames, double* confidence = nullptr);
+double FacingDirection(const SeriesFrames& frames, double* confidence = nullptr);
 
 }  // namespace monokin::kinematics

@@ -6,6 +6,8 @@
 #include <limits>
 #include <vector>
 
+#include "monokin/kinematics/series_frame.h"
+
 namespace monokin::kinematics {
 namespace {
 
@@ -38,9 +40,9 @@ constexpr SegmentParams kMale = {6.94,  43.46, 51.38, 2.71, 57.72, 1.62, 45.74, 
 constexpr SegmentParams kFemale = {6.68,  42.57, 49.64, 2.55, 57.54, 1.38, 45.59, 0.56,
                                    74.74, 14.78, 36.12, 4.81, 44.16, 1.29, 40.14};
 
-}  // namespace
-
-double StatureOf(const Skeleton& s) {
+// S: a Skeleton or a SeriesFrame; Frames: a span of Skeletons or SeriesFrames.
+template <typename S>
+[[gnu::always_inline]] inline double StatureOfFrame(const S& s) {
   double legs = 0;
   int sides = 0;
   for (int side = 0; side < 2; ++side) {
@@ -60,12 +62,13 @@ double StatureOf(const Skeleton& s) {
   return std::isfinite(chain) ? chain / 0.936 : kNaN;
 }
 
-StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz) {
+template <typename Frames>
+StatureMeasurement MeasureStatureOf(const Frames& image, double fs_hz) {
   const size_t n = image.size();
   std::vector<double> stature(n, kNaN);
   std::vector<double> all;
   for (size_t t = 0; t < n; ++t) {
-    stature[t] = StatureOf(image[t]);
+    stature[t] = StatureOfFrame(image[t]);
     if (std::isfinite(stature[t])) all.push_back(stature[t]);
   }
   StatureMeasurement m;
@@ -74,7 +77,7 @@ StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz)
   // Upright and calm frames.
   std::vector<bool> ok(n, false);
   for (size_t t = 0; t < n; ++t) {
-    const Skeleton& s = image[t];
+    const auto& s = image[t];
     if (!std::isfinite(stature[t])) continue;
     const Vec3 hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
     const Vec3 sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
@@ -89,7 +92,7 @@ StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz)
     }
     if (!straight) continue;
     if (t > 0 && std::isfinite(stature[t - 1])) {
-      const Skeleton& p = image[t - 1];
+      const auto& p = image[t - 1];
       const double v = Dist(hip, Mid(p[bp::kLeftHip], p[bp::kRightHip])) * fs_hz;
       if (v > 0.5 * rough) continue;
     }
@@ -117,7 +120,8 @@ StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz)
   return m;
 }
 
-Vec3 CentreOfMass(const Skeleton& s, Sex sex) {
+template <typename S>
+[[gnu::always_inline]] inline Vec3 CentreOfMassOf(const S& s, Sex sex) {
   const SegmentParams& p = sex == Sex::kMale ? kMale : kFemale;
   const Vec3 hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
   const Vec3 sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
@@ -146,5 +150,20 @@ Vec3 CentreOfMass(const Skeleton& s, Sex sex) {
   }
   return (1.0 / mass) * sum;
 }
+
+}  // namespace
+
+double StatureOf(const Skeleton& s) { return StatureOfFrame(s); }
+double StatureOf(const SeriesFrame& s) { return StatureOfFrame(s); }
+
+StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz) {
+  return MeasureStatureOf(image, fs_hz);
+}
+StatureMeasurement MeasureStature(const SeriesFrames& image, double fs_hz) {
+  return MeasureStatureOf(image, fs_hz);
+}
+
+Vec3 CentreOfMass(const Skeleton& s, Sex sex) { return CentreOfMassOf(s, sex); }
+Vec3 CentreOfMass(const SeriesFrame& s, Sex sex) { return CentreOfMassOf(s, sex); }
 
 }  // namespace monokin::kinematics

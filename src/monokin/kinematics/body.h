@@ -13,6 +13,7 @@ namespace monokin::kinematics {
 // (sides averaged), mid-hip to mid-shoulder and mid-shoulder to mid-eye, which spans 0.936 of
 // stature (Drillis & Contini proportions: eye height 0.936 H). NaN when a link is missing.
 double StatureOf(const Skeleton& s);
+double StatureOf(const SeriesFrame& s);  // the same for a frame of series
 
 struct StatureMeasurement {
   double height = 0;     // in the skeleton's units (px); 0 when nothing could be measured
@@ -26,6 +27,7 @@ struct StatureMeasurement {
 // fewer than 5 such frames, the 90th percentile over all complete frames (bent poses only
 // shorten the chain), with upright = false.
 StatureMeasurement MeasureStature(std::span<const Skeleton> image, double fs_hz);
+StatureMeasurement MeasureStature(const SeriesFrames& image, double fs_hz);
 
 enum class Sex { kMale, kFemale };
 
@@ -36,5 +38,6 @@ enum class Sex { kMale, kFemale };
 // heel to toe. NaN when the head, trunk, a thigh or a shank is missing; missing arms, hands and
 // feet are left out and the remaining masses renormalised.
 Vec3 CentreOfMass(const Skeleton& s, Sex sex = Sex::kMale);
+Vec3 CentreOfMass(const SeriesFrame& s, Sex sex = Sex::kMale);
 
 }  // namespace monokin::kinematics

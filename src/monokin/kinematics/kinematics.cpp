@@ -16,6 +16,7 @@
 #include "monokin/kinematics/body.h"
 #include "monokin/kinematics/cycles.h"
 #include "monokin/kinematics/filters.h"
+#include "monokin/kinematics/series_frame.h"
 #include "monokin/kinematics/swap.h"
 
 namespace monokin::kinematics {
@@ -25,16 +26,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kDefaultFps = 30;          // when a series has a single sample
 constexpr int kMaxSamples = 10'000'000;  // a grid this long means broken timestamps
 
-// Keypoints that are cleaned and used (the face other than eyes and ears is not).
-constexpr std::array<int, 27> kUsed = {0,  2,  5,  7,  8,  11, 12, 13, 14, 15, 16, 17, 18, 19,
-                                       20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
-// Index of each keypoint in kUsed, or -1.
-constexpr std::array<int, bp::kCount> kUsedIndex = [] {
-  std::array<int, bp::kCount> a{};
-  a.fill(-1);
-  for (size_t q = 0; q < kUsed.size(); ++q) a[kUsed[q]] = static_cast<int>(q);
-  return a;
-}();
+// Keypoints that are cleaned and used (series_frame.h).
+constexpr const std::array<int, 27>& kUsed = kSeriesKeypoints;
+constexpr const std::array<int, bp::kCount>& kUsedIndex = kSeriesIndex;
 // Index of each keypoint among those not in kUsed, or -1.
 constexpr int kNumUnused = bp::kCount - static_cast<int>(kUsed.size());
 constexpr std::array<int, bp::kCount> kUnusedIndex = [] {
@@ -257,10 +251,10 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       break;
     }
   }
-  // The image as skeletons (swap detection, stature, facing, angles); the world coordinates of
-  // the used keypoints go straight into the per-coordinate series that are cleaned (no world
-  // skeletons: half the memory traffic). Scratch reused across calls: fresh memory this size
-  // costs page faults every call.
+  // Every point lives in one per-coordinate series (image x, y; world x, y, z) that is cleaned
+  // in place; the angle, body and swap code read frames of it in place (SeriesFrame), so there
+  // is no array of skeletons to fill, copy into the series and back. Scratch reused across
+  // calls: fresh memory this size costs page faults every call.
   const size_t per = has_world ? 5 : 2;  // image x, y; world x, y, z
   thread_local std::vector<double> soa_buf;
   soa_buf.resize(kUsed.size() * per * n);
@@ -268,54 +262,66 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   auto coord = [&](size_t q, size_t axis) {
     return std::span<double>(soa + (q * per + axis) * n, n);
   };
-  for (size_t q = 0; q < kUsed.size() && has_world; ++q) {
-    for (size_t axis = 2; axis < 5; ++axis) std::ranges::fill(coord(q, axis), kNaN);
-  }
-  // World points of the keypoints that are not cleaned, as the model gave them (markers).
+  // Frames of the image (2D: z 0 where a point exists) and of the world landmarks.
+  const SeriesFrames image{{soa, per * n, n, -1, 1.0}, n};
+  const SeriesFrames world{{soa + 2 * n, per * n, n, 2, 1.0}, n};
+  // Points of the keypoints that are not cleaned, as the model gave them (markers).
   std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
-  Skeleton nan_skel;
-  nan_skel.fill({kNaN, kNaN, kNaN});
-  // Every skeleton is written once, in order: from its pose, or all NaN.
-  std::vector<Skeleton> image;
-  image.reserve(n);
+  std::vector<Vec3> raw_image(n * kNumUnused, Vec3{kNaN, kNaN, kNaN});
+  // Every series is written once, in order: from the pose, or NaN.
+  auto write_missing = [&](size_t i) {
+    for (size_t c = 0; c < kUsed.size() * per; ++c) soa[c * n + i] = kNaN;
+  };
+  size_t next = 0;  // the first sample not written yet
   int image_height_px = 0;
   for (const AthleteSample& s : smp) {
     const size_t i = static_cast<size_t>(s.frame.index - first);
-    while (image.size() < i) image.push_back(nan_skel);
+    for (; next < i; ++next) write_missing(next);
+    next = i + 1;
     k.time_s[i] = s.time_s;
     image_height_px = std::max(image_height_px, s.frame.height_px);
     if (!usable(s)) {
-      image.push_back(nan_skel);
+      write_missing(i);
       continue;
     }
     const PersonPose& p = *s.pose;
-    Skeleton& sk = image.emplace_back(nan_skel);
     for (int j = 0; j < bp::kCount; ++j) {
-      const Keypoint& kp = p.keypoints[j];
-      if (visible(kp)) sk[j] = {kp.x_px, kp.y_px, 0};
+      if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
+        raw_image[i * kNumUnused + kUnusedIndex[j]] = {p.keypoints[j].x_px, p.keypoints[j].y_px, 0};
+      }
     }
-    if (!has_world || !with_world(s)) continue;
+    const bool w_ok = has_world && with_world(s);
+    for (size_t q = 0; q < kUsed.size(); ++q) {
+      const Keypoint& kp = p.keypoints[kUsed[q]];
+      double* base = soa + q * per * n + i;
+      const bool v = visible(kp);
+      base[0] = v ? kp.x_px : kNaN;
+      base[n] = v ? kp.y_px : kNaN;
+      if (!has_world) continue;
+      if (v && w_ok) {
+        const WorldPoint& w = p.world[kUsed[q]];
+        base[2 * n] = w.x_m;
+        base[3 * n] = w.y_m;
+        base[4 * n] = w.z_m;
+      } else {
+        base[2 * n] = base[3 * n] = base[4 * n] = kNaN;
+      }
+    }
+    if (!w_ok) continue;
     for (int j = 0; j < bp::kCount; ++j) {
       if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
         raw_world[i * kNumUnused + kUnusedIndex[j]] = {p.world[j].x_m, p.world[j].y_m,
                                                        p.world[j].z_m};
       }
     }
-    for (size_t q = 0; q < kUsed.size(); ++q) {
-      if (!visible(p.keypoints[kUsed[q]])) continue;
-      const WorldPoint& w = p.world[kUsed[q]];
-      double* base = soa + (q * per + 2) * n + i;
-      base[0] = w.x_m;
-      base[n] = w.y_m;
-      base[2 * n] = w.z_m;
-    }
   }
+  for (; next < n; ++next) write_missing(next);
 
   // ---- Statures seen on the raw image (the first complete one is used live).
   std::vector<double> raw_stature;
   double first_stature = kNaN;
-  for (const Skeleton& s : image) {
-    const double h = StatureOf(s);
+  for (size_t i = 0; i < n; ++i) {
+    const double h = StatureOf(image[i]);
     if (!std::isfinite(h)) continue;
     raw_stature.push_back(h);
     if (!std::isfinite(first_stature)) first_stature = h;
@@ -326,47 +332,37 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // ---- Left/right swaps, decided on the image (plus world depth in px: in a side view the
   // left and right limbs overlap in the image and only depth tells them apart), applied to
   // both.
-  // The depth goes into the image's z (0 there so far) for the swap groups only, and is reset
-  // after: cheaper than a labelled copy of the whole series.
-  std::vector<int> swap_keypoints;
-  for (int g = 0; g < kNumLimbGroups; ++g) {
-    for (int l : LeftKeypointsOf(static_cast<LimbGroup>(g))) {
-      swap_keypoints.push_back(l);
-      swap_keypoints.push_back(l + 1);
+  {
+    SeriesFrames with_depth = image;
+    if (has_world) {
+      with_depth.first.z_coord = 4;
+      with_depth.first.z_scale = stature_guess / o.height_m;
     }
-  }
-  if (has_world) {
-    const double px_per_m = stature_guess / o.height_m;
-    for (size_t i = 0; i < n; ++i) {
-      for (int j : swap_keypoints) image[i][j].z = coord(kUsedIndex[j], 4)[i] * px_per_m;
-    }
-  }
-  const std::vector<bool> swaps = DetectSwaps(image, o.causal);
-  k.swaps_repaired = ApplySwaps(std::span<Skeleton>(image), swaps);
-  if (has_world) {
-    for (size_t t = 0; t < n; ++t) {  // ApplySwaps on the world series
+    const std::vector<bool> swaps = DetectSwaps(with_depth, o.causal);
+    int swapped = 0;
+    for (size_t t = 0; t < n; ++t) {
       for (int g = 0; g < kNumLimbGroups; ++g) {
         if (!swaps[t * kNumLimbGroups + g]) continue;
+        ++swapped;
         for (int l : LeftKeypointsOf(static_cast<LimbGroup>(g))) {
-          for (size_t axis = 2; axis < 5; ++axis) {
+          for (size_t axis = 0; axis < per; ++axis) {
             std::swap(coord(kUsedIndex[l], axis)[t], coord(kUsedIndex[l + 1], axis)[t]);
           }
         }
       }
     }
-    for (size_t i = 0; i < n; ++i) {
-      for (int j : swap_keypoints) image[i][j].z = std::isfinite(image[i][j].x) ? 0.0 : kNaN;
-    }
+    k.swaps_repaired = swapped;
   }
   // Foot points for gait before low-pass filtering, which would smear the label errors of
   // crossing legs over neighbouring frames (the gait detector does not rely on labels).
   std::vector<GaitFrame> feet(n);
   for (size_t i = 0; i < n; ++i) {
+    const SeriesFrame f = image[i];
     for (int side = 0; side < 2; ++side) {
-      feet[i].heel[side] = image[i][bp::kLeftHeel + side];
-      feet[i].toe[side] = image[i][bp::kLeftToe + side];
+      feet[i].heel[side] = f[bp::kLeftHeel + side];
+      feet[i].toe[side] = f[bp::kLeftToe + side];
     }
-    feet[i].hip = Mid(image[i][bp::kLeftHip], image[i][bp::kRightHip]);
+    feet[i].hip = Mid(f[bp::kLeftHip], f[bp::kRightHip]);
   }
 
   // ---- Clean each coordinate. The One-Euro speed scale is the stature in that unit.
@@ -376,39 +372,12 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
                 static_cast<int>(std::lround(o.max_gap_s * fs)),
                 0,
                 {}};
-  {
-    // The used image coordinates, one series each, gathered in one pass over the frames and
-    // scattered back in one (a pass per keypoint would read each frame's cache lines 27 times).
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t q = 0; q < kUsed.size(); ++q) {
-        const Vec3 p = image[i][kUsed[q]];
-        double* base = soa + q * per * n + i;
-        base[0] = p.x;
-        base[n] = p.y;
-      }
-    }
-    for (size_t q = 0; q < kUsed.size(); ++q) {
-      clean({coord(q, 0), coord(q, 1)}, stature_guess);
-      if (has_world) clean({coord(q, 2), coord(q, 3), coord(q, 4)}, o.height_m);
-    }
-    clean.Finish();
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t q = 0; q < kUsed.size(); ++q) {
-        const double* base = soa + q * per * n + i;
-        // 2D: z stays 0 where the point exists.
-        image[i][kUsed[q]] = {base[0], base[n], std::isfinite(base[0]) ? 0.0 : kNaN};
-      }
-    }
+  for (size_t q = 0; q < kUsed.size(); ++q) {
+    clean({coord(q, 0), coord(q, 1)}, stature_guess);
+    if (has_world) clean({coord(q, 2), coord(q, 3), coord(q, 4)}, o.height_m);
   }
+  clean.Finish();
   k.outliers_replaced = clean.outliers;
-  // The cleaned world skeleton of sample i (unused keypoints NaN), rebuilt in one scratch.
-  Skeleton world_scratch = nan_skel;
-  auto world_at = [&](size_t i) -> const Skeleton& {
-    for (size_t q = 0; q < kUsed.size(); ++q) {
-      world_scratch[kUsed[q]] = {coord(q, 2)[i], coord(q, 3)[i], coord(q, 4)[i]};
-    }
-    return world_scratch;
-  };
 
   // ---- Scale and facing.
   const StatureMeasurement st = MeasureStature(image, fs);
@@ -442,7 +411,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       for (size_t a = 0; a < kJ; ++a) angles[a][i] = j2[a];
       for (size_t a = 0; a < kS; ++a) angles[kJ + a][i] = s2[a];
       if (!has_world) continue;
-      const Skeleton& w = world_at(i);
+      const SeriesFrame w = world[i];
       JointAngles3D(w, j3);
       SegmentAngles3D(w, s3);
       for (size_t a = 0; a < kJ; ++a) angles[kJ + kS + a][i] = j3[a];
@@ -549,7 +518,8 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   k.markers.source = has_world && metric ? "world+image" : "image";
   k.markers.xyz.assign(n * bp::kCount * 3, kNaN);
   for (size_t i = 0; i < n; ++i) {
-    const Vec3 hip = to_metric(Mid(image[i][bp::kLeftHip], image[i][bp::kRightHip]));
+    const SeriesFrame img = image[i];
+    const Vec3 hip = to_metric(Mid(img[bp::kLeftHip], img[bp::kRightHip]));
     for (int j = 0; j < bp::kCount; ++j) {
       Vec3 p;
       if (has_world && metric) {
@@ -563,7 +533,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
         }
         p = {hip.x + w.x, hip.y - w.y, w.z};  // world y is down; put the hips at the 2D track
       } else {
-        p = to_metric(image[i][j]);
+        p = to_metric(kUsedIndex[j] >= 0 ? img[j] : raw_image[i * kNumUnused + kUnusedIndex[j]]);
       }
       double* out = &k.markers.xyz[(i * bp::kCount + j) * 3];
       out[0] = p.x;

@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "monokin/kinematics/series_frame.h"
+
 namespace monokin::kinematics {
 namespace {
 
@@ -37,7 +39,8 @@ inline void Sqrt8(const double* d2, double* d) {
 #endif
 }
 
-bool HasPair(const Skeleton& s, int l) {
+template <typename S>
+bool HasPair(const S& s, int l) {
   return std::isfinite(s[l].x) && std::isfinite(s[l + 1].x);
 }
 
@@ -61,9 +64,11 @@ double Transition(const Skeleton& a, int sa, double ta, const Skeleton& b, int s
 }
 
 // Median trunk length (shoulder mid to hip mid), the unit of the swap penalty.
-double TrunkScale(std::span<const Skeleton> frames) {
+template <typename Frames>
+double TrunkScale(const Frames& frames) {
   std::vector<double> v;
-  for (const Skeleton& s : frames) {
+  for (size_t t = 0; t < frames.size(); ++t) {
+    const auto& s = frames[t];
     const double d = Dist2D(Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]),
                             Mid(s[bp::kLeftHip], s[bp::kRightHip]));
     if (std::isfinite(d) && d > 0) v.push_back(d);
@@ -87,7 +92,11 @@ std::span<const int> LeftKeypointsOf(LimbGroup g) {
   return {};
 }
 
-std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
+namespace {
+
+// Frames: a span of Skeletons or SeriesFrames.
+template <typename Frames>
+std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
   const size_t n = image.size();
   std::vector<bool> swapped(n * kNumLimbGroups, false);
   // Penalty per swapped frame: 2 % of the trunk per keypoint pair. Small against a real swap
@@ -112,9 +121,9 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
     std::vector<std::array<int, 4>> from(m);  // label of the frame before the previous one
     for (int st = 0; st < 4; ++st) cost[1][st] = penalty * ((st >> 1) + (st & 1));
     for (size_t k = 2; k < m; ++k) {
-      const Skeleton& fa = image[idx[k - 2]];
-      const Skeleton& fb = image[idx[k - 1]];
-      const Skeleton& fc = image[idx[k]];
+      const auto& fa = image[idx[k - 2]];
+      const auto& fb = image[idx[k - 1]];
+      const auto& fc = image[idx[k]];
       const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
                    tc = static_cast<double>(idx[k]);
       // Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls) for the 8 label combinations at once:
@@ -171,6 +180,16 @@ std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
     }
   }
   return swapped;
+}
+
+}  // namespace
+
+std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal) {
+  return DetectSwapsOf(image, causal);
+}
+
+std::vector<bool> DetectSwaps(const SeriesFrames& image, bool causal) {
+  return DetectSwapsOf(image, causal);
 }
 
 namespace detail {

@@ -23,6 +23,8 @@ std::span<const int> LeftKeypointsOf(LimbGroup g);
 // Offline: the globally best labelling (Viterbi). Causal: the best labelling of frames 0..t,
 // decided at t. Frames where a group has no keypoint pair are never swapped.
 std::vector<bool> DetectSwaps(std::span<const Skeleton> image, bool causal);
+// The same on frames read from series (series_frame.h).
+std::vector<bool> DetectSwaps(const SeriesFrames& image, bool causal);
 
 namespace detail {
 // The plain form of DetectSwaps (one transition cost at a time), kept to test it against.
