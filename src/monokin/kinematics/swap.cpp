@@ -120,51 +120,63 @@ std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
     std::vector<std::array<double, 4>> cost(m);
     std::vector<std::array<int, 4>> from(m);  // label of the frame before the previous one
     for (int st = 0; st < 4; ++st) cost[1][st] = penalty * ((st >> 1) + (st & 1));
-    for (size_t k = 2; k < m; ++k) {
-      const auto& fa = image[idx[k - 2]];
-      const auto& fb = image[idx[k - 1]];
-      const auto& fc = image[idx[k]];
-      const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
-                   tc = static_cast<double>(idx[k]);
-      // Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls) for the 8 label combinations at once:
-      // the pair checks and predictions are shared; each sum adds the same terms in the same
-      // order as Transition does.
-      const double r = (tc - tb) / (tb - ta);
-      double trans[8] = {};  // [4 sa + 2 sb + sc]
-      for (int l : ls) {
-        if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
-        // The left side's term of combination e = 4 sa + 2 sb + sc; the right side's term of
-        // e is the left side's of 7 - e (flipping every label and the side picks the same
-        // points), so each distance is computed once and added in Transition's order.
-        const Vec3 pa[2] = {fa[l], fa[l + 1]}, pb[2] = {fb[l], fb[l + 1]};
-        const Vec3 pc[2] = {fc[l], fc[l + 1]};
-        double d2[8], d[8];
-        for (int e = 0; e < 8; ++e) {
-          const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
-          const Vec3 pred = b + r * (b - a);
-          d2[e] = SquaredDist(c, pred);
-        }
-        Sqrt8(d2, d);
-        for (int e = 0; e < 8; ++e) trans[e] += d[e];
-        for (int e = 0; e < 8; ++e) trans[e] += d[7 - e];
-      }
-      for (int st = 0; st < 4; ++st) {
-        const int sb = st >> 1, sc = st & 1;
-        double best = 0;
-        int best_sa = -1;
-        for (int sa = 0; sa < 2; ++sa) {
-          const double c = cost[k - 1][2 * sa + sb] + trans[4 * sa + 2 * sb + sc];
-          if (best_sa < 0 || c < best) {
-            best = c;
-            best_sa = sa;
+    // Transition costs are computed for a block of frames first, then the block's Viterbi
+    // steps: the costs of different frames are independent, so their square roots overlap
+    // instead of waiting on each other (the same values).
+    constexpr size_t kBlock = 64;
+    std::array<std::array<double, 8>, kBlock> block;
+    for (size_t k0 = 2; k0 < m; k0 += kBlock) {
+      const size_t k1 = std::min(m, k0 + kBlock);
+      for (size_t k = k0; k < k1; ++k) {
+        const auto& fa = image[idx[k - 2]];
+        const auto& fb = image[idx[k - 1]];
+        const auto& fc = image[idx[k]];
+        const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
+                     tc = static_cast<double>(idx[k]);
+        // Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls) for the 8 label combinations at once:
+        // the pair checks and predictions are shared; each sum adds the same terms in the same
+        // order as Transition does.
+        const double r = (tc - tb) / (tb - ta);
+        std::array<double, 8>& trans = block[k - k0];  // [4 sa + 2 sb + sc]
+        trans.fill(0);
+        for (int l : ls) {
+          if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
+          // The left side's term of combination e = 4 sa + 2 sb + sc; the right side's term of
+          // e is the left side's of 7 - e (flipping every label and the side picks the same
+          // points), so each distance is computed once and added in Transition's order.
+          const Vec3 pa[2] = {fa[l], fa[l + 1]}, pb[2] = {fb[l], fb[l + 1]};
+          const Vec3 pc[2] = {fc[l], fc[l + 1]};
+          double d2[8], d[8];
+          for (int e = 0; e < 8; ++e) {
+            const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
+            const Vec3 pred = b + r * (b - a);
+            d2[e] = SquaredDist(c, pred);
           }
+          Sqrt8(d2, d);
+          for (int e = 0; e < 8; ++e) trans[e] += d[e];
+          for (int e = 0; e < 8; ++e) trans[e] += d[7 - e];
         }
-        cost[k][st] = best + (sc ? penalty : 0.0);
-        from[k][st] = best_sa;
       }
-      if (causal) {
-        const auto it = std::min_element(cost[k].begin(), cost[k].end());
-        swapped[idx[k] * kNumLimbGroups + g] = ((it - cost[k].begin()) & 1) != 0;
+      for (size_t k = k0; k < k1; ++k) {
+        const std::array<double, 8>& trans = block[k - k0];
+        for (int st = 0; st < 4; ++st) {
+          const int sb = st >> 1, sc = st & 1;
+          double best = 0;
+          int best_sa = -1;
+          for (int sa = 0; sa < 2; ++sa) {
+            const double c = cost[k - 1][2 * sa + sb] + trans[4 * sa + 2 * sb + sc];
+            if (best_sa < 0 || c < best) {
+              best = c;
+              best_sa = sa;
+            }
+          }
+          cost[k][st] = best + (sc ? penalty : 0.0);
+          from[k][st] = best_sa;
+        }
+        if (causal) {
+          const auto it = std::min_element(cost[k].begin(), cost[k].end());
+          swapped[idx[k] * kNumLimbGroups + g] = ((it - cost[k].begin()) & 1) != 0;
+        }
       }
     }
     if (causal) continue;  // the first two frames keep the model's labels
