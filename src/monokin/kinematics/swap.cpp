@@ -18,7 +18,12 @@ constexpr std::array<int, 5> kArms = {bp::kLeftElbow, bp::kLeftWrist, bp::kLeftP
                                       bp::kLeftIndex, bp::kLeftThumb};
 constexpr std::array<int, 4> kLegs = {bp::kLeftKnee, bp::kLeftAnkle, bp::kLeftHeel, bp::kLeftToe};
 
-double Dist2D(Vec3 a, Vec3 b) { return std::hypot(a.x - b.x, a.y - b.y); }
+// sqrt of the sum of squares, not hypot (no overflow at image scales, several times faster; the
+// median trunk length differs at most in rounding).
+double Dist2D(Vec3 a, Vec3 b) {
+  const double dx = a.x - b.x, dy = a.y - b.y;
+  return std::sqrt(dx * dx + dy * dy);
+}
 // Distance including z when both points have one (depth from world landmarks, see header).
 double SquaredDist(Vec3 a, Vec3 b) {
   const double dz = std::isfinite(a.z) && std::isfinite(b.z) ? a.z - b.z : 0.0;
