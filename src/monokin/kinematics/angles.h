@@ -47,14 +47,11 @@ void JointAngles2D(const Skeleton& s, double facing, std::span<double, kNumJoint
 // segment directions); the same values.
 void Angles2D(const Skeleton& s, double facing, std::span<double, kNumJointAngles> joint,
               std::span<double, kNumSegmentAngles> segment);
-void Angles2D(const SeriesFrame& s, double facing, std::span<double, kNumJointAngles> joint,
-              std::span<double, kNumSegmentAngles> segment);
 
 // Unsigned joint angles between the 3D segments (0 = neutral), plus signed trunk lean from the
 // vertical and pelvis obliquity. Magnitudes equal the 2D ones when the movement lies in the
 // image plane and is in the positive range.
 void JointAngles3D(const Skeleton& s, std::span<double, kNumJointAngles> out);
-void JointAngles3D(const SeriesFrame& s, std::span<double, kNumJointAngles> out);
 
 // Image-plane segment directions against the image horizontal, counter-clockwise positive
 // (y up), in (-180, 180].
@@ -62,7 +59,13 @@ void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
 
 // Elevation of each 3D segment above the horizontal plane, -90..90 (positive = pointing up).
 void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out);
-void SegmentAngles3D(const SeriesFrame& s, std::span<double, kNumSegmentAngles> out);
+
+// Angles2D of every frame of `image` and, when `world` is given, JointAngles3D and
+// SegmentAngles3D of every frame of it (the same values, two frames at a time): out[a][t] for
+// the 2D joint angles, then the 2D segment angles, the 3D joint and the 3D segment angles
+// (out.size() kNumJointAngles + kNumSegmentAngles, twice that with `world`).
+void SeriesAngles(const SeriesFrames& image, const SeriesFrames* world, double facing,
+                  std::span<double* const> out);
 
 // std::atan2(y, x) for finite arguments, within a few units in the last place (tested), and
 // several times faster (inlined table + short series; what every angle here uses).

@@ -404,24 +404,17 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     for (std::vector<double>& c : com3d) c.resize(n);
   }
   {
-    std::array<double, kJ> j2, j3;
-    std::array<double, kS> s2, s3;
-    for (size_t i = 0; i < n; ++i) {
-      Angles2D(image[i], k.facing, j2, s2);
-      for (size_t a = 0; a < kJ; ++a) angles[a][i] = j2[a];
-      for (size_t a = 0; a < kS; ++a) angles[kJ + a][i] = s2[a];
-      if (!has_world) continue;
-      const SeriesFrame w = world[i];
-      JointAngles3D(w, j3);
-      SegmentAngles3D(w, s3);
-      for (size_t a = 0; a < kJ; ++a) angles[kJ + kS + a][i] = j3[a];
-      for (size_t a = 0; a < kS; ++a) angles[2 * kJ + kS + a][i] = s3[a];
-      const Vec3 c = CentreOfMass(w, sex);
-      const Vec3 hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
-      com3d[0][i] = c.x - hip.x;
-      com3d[1][i] = -(c.y - hip.y);
-      com3d[2][i] = c.z - hip.z;
-    }
+    std::vector<double*> out(angles.size());
+    for (size_t a = 0; a < angles.size(); ++a) out[a] = angles[a].data();
+    SeriesAngles(image, has_world ? &world : nullptr, k.facing, out);
+  }
+  for (size_t i = 0; i < n && has_world; ++i) {
+    const SeriesFrame w = world[i];
+    const Vec3 c = CentreOfMass(w, sex);
+    const Vec3 hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
+    com3d[0][i] = c.x - hip.x;
+    com3d[1][i] = -(c.y - hip.y);
+    com3d[2][i] = c.z - hip.z;
   }
   auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
                               auto names, size_t first_angle) {

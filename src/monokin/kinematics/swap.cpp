@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -34,14 +35,27 @@ double Dist(Vec3 a, Vec3 b) {
   return std::sqrt(SquaredDist(a, b));  // 3-argument hypot is several times slower
 }
 
-// d[e] = sqrt(d2[e]) for e < 8, two at a time (the same correctly rounded roots; the square
-// roots are most of the cost of swap detection).
-inline void Sqrt8(const double* d2, double* d) {
+// Two label combinations at once (lanes), in SSE2 registers: the same operations lane by lane
+// as the scalar forms, so the same values. Going through memory instead (scalar stores, packed
+// loads) stalls on store forwarding.
+using V2 = double __attribute__((vector_size(16)));
+using M2 = std::int64_t __attribute__((vector_size(16)));
+
+inline V2 Sqrt2(V2 x) {
 #if defined(__SSE2__)
-  for (int e = 0; e < 8; e += 2) _mm_storeu_pd(d + e, _mm_sqrt_pd(_mm_loadu_pd(d2 + e)));
+  return _mm_sqrt_pd(x);
 #else
-  for (int e = 0; e < 8; ++e) d[e] = std::sqrt(d2[e]);
+  return V2{std::sqrt(x[0]), std::sqrt(x[1])};
 #endif
+}
+
+// SquaredDist(c[lane], pred) for two points c and one prediction.
+inline V2 SquaredDist2(const Vec3 (&c)[2], Vec3 pred) {
+  const V2 cz = {c[0].z, c[1].z};
+  const M2 both = (cz - cz == 0) & (std::isfinite(pred.z) ? M2{-1, -1} : M2{0, 0});
+  const V2 dz = both ? cz - pred.z : V2{0.0, 0.0};
+  const V2 dx = V2{c[0].x, c[1].x} - pred.x, dy = V2{c[0].y, c[1].y} - pred.y;
+  return dx * dx + dy * dy + dz * dz;
 }
 
 template <typename S>
@@ -142,24 +156,28 @@ std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
         // the pair checks and predictions are shared; each sum adds the same terms in the same
         // order as Transition does.
         const double r = (tc - tb) / (tb - ta);
-        std::array<double, 8>& trans = block[k - k0];  // [4 sa + 2 sb + sc]
-        trans.fill(0);
+        // trans[e], e = 4 sa + 2 sb + sc, as pairs (sc = 0, 1): t2[h] holds e = 2m, 2m + 1.
+        V2 t2[4] = {};
         for (int l : ls) {
           if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
-          // The left side's term of combination e = 4 sa + 2 sb + sc; the right side's term of
-          // e is the left side's of 7 - e (flipping every label and the side picks the same
-          // points), so each distance is computed once and added in Transition's order.
+          // The left side's term of combination e; the right side's term of e is the left
+          // side's of 7 - e (flipping every label and the side picks the same points), so each
+          // distance is computed once and added in Transition's order.
           const Vec3 pa[2] = {fa[l], fa[l + 1]}, pb[2] = {fb[l], fb[l + 1]};
           const Vec3 pc[2] = {fc[l], fc[l + 1]};
-          double d2[8], d[8];
-          for (int e = 0; e < 8; ++e) {
-            const Vec3 a = pa[e >> 2], b = pb[(e >> 1) & 1], c = pc[e & 1];
+          V2 d[4];  // d[h] = distances of e = 2m, 2m + 1
+          for (int h = 0; h < 4; ++h) {
+            const Vec3 a = pa[h >> 1], b = pb[h & 1];
             const Vec3 pred = b + r * (b - a);
-            d2[e] = SquaredDist(c, pred);
+            d[h] = Sqrt2(SquaredDist2(pc, pred));
           }
-          Sqrt8(d2, d);
-          for (int e = 0; e < 8; ++e) trans[e] += d[e];
-          for (int e = 0; e < 8; ++e) trans[e] += d[7 - e];
+          for (int h = 0; h < 4; ++h) t2[h] += d[h];
+          for (int h = 0; h < 4; ++h) t2[h] += __builtin_shuffle(d[3 - h], M2{1, 0});
+        }
+        std::array<double, 8>& trans = block[k - k0];  // [4 sa + 2 sb + sc]
+        for (int h = 0; h < 4; ++h) {
+          trans[2 * h] = t2[h][0];
+          trans[2 * h + 1] = t2[h][1];
         }
       }
       for (size_t k = k0; k < k1; ++k) {
