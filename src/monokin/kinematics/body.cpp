@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "monokin/kinematics/lanes.h"
 #include "monokin/kinematics/series_frame.h"
 
 namespace monokin::kinematics {
@@ -120,35 +121,38 @@ StatureMeasurement MeasureStatureOf(const Frames& image, double fs_hz) {
   return m;
 }
 
-template <typename S>
-[[gnu::always_inline]] inline Vec3 CentreOfMassOf(const S& s, Sex sex) {
+// Both lanes' centres of mass (lanes.h); lanes with a required segment missing are NaN.
+lanes::P CentreOfMassV(const lanes::Skeletons& s, Sex sex) {
+  using namespace lanes;  // NOLINT
   const SegmentParams& p = sex == Sex::kMale ? kMale : kFemale;
-  const Vec3 hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
-  const Vec3 sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
-  const Vec3 head = Mid(s[bp::kLeftEar], s[bp::kRightEar]);
-  const Vec3 kNaNVec{kNaN, kNaN, kNaN};
-  if (!Finite(hip) || !Finite(sho) || !Finite(head)) return kNaNVec;
-  Vec3 sum = p.head_mass * head + p.trunk_mass * (sho + p.trunk_com / 100 * (hip - sho));
-  double mass = p.head_mass + p.trunk_mass;
-  auto add = [&](Vec3 a, Vec3 b, double m, double com, bool required) {
-    if (!Finite(a) || !Finite(b)) return !required;
-    sum = sum + m * (a + com / 100 * (b - a));
-    mass += m;
-    return true;
+  const P hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
+  const P sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
+  const P head = Mid(s[bp::kLeftEar], s[bp::kRightEar]);
+  M missing = ~(Finite(hip) & Finite(sho) & Finite(head));
+  P sum = p.head_mass * head + p.trunk_mass * (sho + p.trunk_com / 100 * (hip - sho));
+  V mass = Splat(p.head_mass + p.trunk_mass);
+  // Adds the segment a->b where both ends exist; a missing required segment makes the lane
+  // missing (its sum is not used).
+  auto add = [&](const P& a, const P& b, double m, double com, bool required) {
+    const M ok = Finite(a) & Finite(b);
+    const P next = sum + m * (a + com / 100 * (b - a));
+    sum = {Sel(ok, next.x, sum.x), Sel(ok, next.y, sum.y), Sel(ok, next.z, sum.z)};
+    mass = Sel(ok, mass + m, mass);
+    if (required) missing |= ~ok;
   };
   for (int side = 0; side < 2; ++side) {
-    const Vec3 knuckles = Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
-    if (!add(s[bp::kLeftHip + side], s[bp::kLeftKnee + side], p.thigh_mass, p.thigh_com, true) ||
-        !add(s[bp::kLeftKnee + side], s[bp::kLeftAnkle + side], p.shank_mass, p.shank_com, true)) {
-      return kNaNVec;
-    }
+    const P knuckles = Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
+    add(s[bp::kLeftHip + side], s[bp::kLeftKnee + side], p.thigh_mass, p.thigh_com, true);
+    add(s[bp::kLeftKnee + side], s[bp::kLeftAnkle + side], p.shank_mass, p.shank_com, true);
     add(s[bp::kLeftHeel + side], s[bp::kLeftToe + side], p.foot_mass, p.foot_com, false);
     add(s[bp::kLeftShoulder + side], s[bp::kLeftElbow + side], p.upper_arm_mass, p.upper_arm_com,
         false);
     add(s[bp::kLeftElbow + side], s[bp::kLeftWrist + side], p.forearm_mass, p.forearm_com, false);
     add(s[bp::kLeftWrist + side], knuckles, p.hand_mass, p.hand_com, false);
   }
-  return (1.0 / mass) * sum;
+  const P c = (1.0 / mass) * sum;
+  const V nan = Splat(kNaN);
+  return {Sel(missing, nan, c.x), Sel(missing, nan, c.y), Sel(missing, nan, c.z)};
 }
 
 }  // namespace
@@ -163,7 +167,23 @@ StatureMeasurement MeasureStature(const SeriesFrames& image, double fs_hz) {
   return MeasureStatureOf(image, fs_hz);
 }
 
-Vec3 CentreOfMass(const Skeleton& s, Sex sex) { return CentreOfMassOf(s, sex); }
-Vec3 CentreOfMass(const SeriesFrame& s, Sex sex) { return CentreOfMassOf(s, sex); }
+Vec3 CentreOfMass(const Skeleton& s, Sex sex) {
+  const lanes::P c = CentreOfMassV(lanes::Both(s), sex);
+  return {c.x[0], c.y[0], c.z[0]};
+}
+
+void SeriesCentreOfMass(const SeriesFrames& frames, bool with_z, Sex sex, double* x, double* y,
+                        double* z) {
+  const size_t n = frames.size();
+  for (size_t t = 0; t < n; t += lanes::kLanes) {
+    const size_t count = std::min<size_t>(lanes::kLanes, n - t);
+    const lanes::P c = CentreOfMassV(lanes::Load(frames, t, with_z), sex);
+    for (size_t l = 0; l < count; ++l) {
+      x[t + l] = c.x[l];
+      y[t + l] = c.y[l];
+      if (z != nullptr) z[t + l] = c.z[l];
+    }
+  }
+}
 
 }  // namespace monokin::kinematics

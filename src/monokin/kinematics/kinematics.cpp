@@ -408,13 +408,20 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     for (size_t a = 0; a < angles.size(); ++a) out[a] = angles[a].data();
     SeriesAngles(image, has_world ? &world : nullptr, k.facing, out);
   }
-  for (size_t i = 0; i < n && has_world; ++i) {
-    const SeriesFrame w = world[i];
-    const Vec3 c = CentreOfMass(w, sex);
-    const Vec3 hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
-    com3d[0][i] = c.x - hip.x;
-    com3d[1][i] = -(c.y - hip.y);
-    com3d[2][i] = c.z - hip.z;
+  if (has_world) {
+    SeriesCentreOfMass(world, true, sex, com3d[0].data(), com3d[1].data(), com3d[2].data());
+    const std::span<const double> lx = coord(kUsedIndex[bp::kLeftHip], 2),
+                                  ly = coord(kUsedIndex[bp::kLeftHip], 3),
+                                  lz = coord(kUsedIndex[bp::kLeftHip], 4),
+                                  rx = coord(kUsedIndex[bp::kRightHip], 2),
+                                  ry = coord(kUsedIndex[bp::kRightHip], 3),
+                                  rz = coord(kUsedIndex[bp::kRightHip], 4);
+    for (size_t i = 0; i < n; ++i) {
+      const Vec3 hip = Mid({lx[i], ly[i], lz[i]}, {rx[i], ry[i], rz[i]});
+      com3d[0][i] = com3d[0][i] - hip.x;
+      com3d[1][i] = -(com3d[1][i] - hip.y);
+      com3d[2][i] = com3d[2][i] - hip.z;
+    }
   }
   auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
                               auto names, size_t first_angle) {
@@ -479,8 +486,9 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   {
     KinematicSignal& cx = AddSignal(k, fmt::format("com_x_{}", pos_unit), pos_unit, n);
     KinematicSignal& cy = AddSignal(k, fmt::format("com_y_{}", pos_unit), pos_unit, n);
+    SeriesCentreOfMass(image, false, sex, cx.values.data(), cy.values.data(), nullptr);
     for (size_t i = 0; i < n; ++i) {
-      const Vec3 c = to_metric(CentreOfMass(image[i], sex));
+      const Vec3 c = to_metric({cx.values[i], cy.values[i], 0});
       cx.values[i] = c.x;
       cy.values[i] = c.y;
     }
