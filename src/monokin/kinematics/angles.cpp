@@ -139,13 +139,9 @@ struct Limb {
           s[bp::kLeftToe + side]};
 }
 
-// Lane results: joint[a] and segment[a] hold the angles of both frames.
-struct JointsV {
-  V a[kNumJointAngles];
-};
-struct SegmentsV {
-  V a[kNumSegmentAngles];
-};
+}  // namespace
+
+namespace lanes {
 
 void Angles2DV(const Skeletons& s, double facing, JointsV& joint, SegmentsV& segment) {
   for (int side = 0; side < 2; ++side) {
@@ -216,6 +212,10 @@ void SegmentAngles3DV(const Skeletons& s, SegmentsV& out) {
                         Mid(s[bp::kLeftHip], s[bp::kRightHip]));
   out.a[12] = Elevation(s[bp::kRightShoulder] - s[bp::kLeftShoulder]);
 }
+
+}  // namespace lanes
+
+namespace {
 
 template <typename Frames>
 double FacingDirectionOf(const Frames& frames, double* confidence) {
@@ -293,37 +293,6 @@ void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
   SegmentsV g;
   SegmentAngles3DV(Both(s), g);
   for (int a = 0; a < kNumSegmentAngles; ++a) out[a] = g.a[a][0];
-}
-
-void SeriesAngles(const SeriesFrames& image, const SeriesFrames* world, double facing,
-                  std::span<double* const> out) {
-  constexpr size_t kJ = kNumJointAngles, kS = kNumSegmentAngles;
-  const size_t n = image.size();
-  JointsV j;
-  SegmentsV g;
-  for (size_t t = 0; t < n; t += kLanes) {
-    const size_t lanes = std::min<size_t>(kLanes, n - t);
-    auto store = [&](const V* a, size_t count, size_t first) {
-      for (size_t k = 0; k < count; ++k) {
-        for (size_t l = 0; l < lanes; ++l) out[first + k][t + l] = a[k][l];
-      }
-    };
-    // A frame reads one value from each of up to 135 series, too many streams for the hardware
-    // prefetchers: every cache line (8 frames) the lines 32 frames ahead are requested.
-    if (t % 8 == 0 && t + 40 < n) {
-      Prefetch(image, t + 32, 2);
-      if (world != nullptr) Prefetch(*world, t + 32, 3);
-    }
-    Angles2DV(Load(image, t, false), facing, j, g);
-    store(j.a, kJ, 0);
-    store(g.a, kS, kJ);
-    if (world == nullptr) continue;
-    const Skeletons w = Load(*world, t, true);
-    JointAngles3DV(w, j);
-    SegmentAngles3DV(w, g);
-    store(j.a, kJ, kJ + kS);
-    store(g.a, kS, 2 * kJ + kS);
-  }
 }
 
 double FacingDirection(std::span<const Skeleton> frames, double* confidence) {

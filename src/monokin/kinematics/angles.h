@@ -60,13 +60,6 @@ void SegmentAngles2D(const Skeleton& s, std::span<double, kNumSegmentAngles> out
 // Elevation of each 3D segment above the horizontal plane, -90..90 (positive = pointing up).
 void SegmentAngles3D(const Skeleton& s, std::span<double, kNumSegmentAngles> out);
 
-// Angles2D of every frame of `image` and, when `world` is given, JointAngles3D and
-// SegmentAngles3D of every frame of it (the same values, two frames at a time): out[a][t] for
-// the 2D joint angles, then the 2D segment angles, the 3D joint and the 3D segment angles
-// (out.size() kNumJointAngles + kNumSegmentAngles, twice that with `world`).
-void SeriesAngles(const SeriesFrames& image, const SeriesFrames* world, double facing,
-                  std::span<double* const> out);
-
 // std::atan2(y, x) for finite arguments, within a few units in the last place (tested), and
 // several times faster (inlined table + short series; what every angle here uses).
 double Atan2(double y, double x);

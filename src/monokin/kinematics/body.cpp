@@ -121,9 +121,12 @@ StatureMeasurement MeasureStatureOf(const Frames& image, double fs_hz) {
   return m;
 }
 
+}  // namespace
+
+namespace lanes {
+
 // Both lanes' centres of mass (lanes.h); lanes with a required segment missing are NaN.
-lanes::P CentreOfMassV(const lanes::Skeletons& s, Sex sex) {
-  using namespace lanes;  // NOLINT
+P CentreOfMassV(const Skeletons& s, Sex sex) {
   const SegmentParams& p = sex == Sex::kMale ? kMale : kFemale;
   const P hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
   const P sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
@@ -155,7 +158,7 @@ lanes::P CentreOfMassV(const lanes::Skeletons& s, Sex sex) {
   return {Sel(missing, nan, c.x), Sel(missing, nan, c.y), Sel(missing, nan, c.z)};
 }
 
-}  // namespace
+}  // namespace lanes
 
 double StatureOf(const Skeleton& s) { return StatureOfFrame(s); }
 double StatureOf(const SeriesFrame& s) { return StatureOfFrame(s); }
@@ -170,20 +173,6 @@ StatureMeasurement MeasureStature(const SeriesFrames& image, double fs_hz) {
 Vec3 CentreOfMass(const Skeleton& s, Sex sex) {
   const lanes::P c = CentreOfMassV(lanes::Both(s), sex);
   return {c.x[0], c.y[0], c.z[0]};
-}
-
-void SeriesCentreOfMass(const SeriesFrames& frames, bool with_z, Sex sex, double* x, double* y,
-                        double* z) {
-  const size_t n = frames.size();
-  for (size_t t = 0; t < n; t += lanes::kLanes) {
-    const size_t count = std::min<size_t>(lanes::kLanes, n - t);
-    const lanes::P c = CentreOfMassV(lanes::Load(frames, t, with_z), sex);
-    for (size_t l = 0; l < count; ++l) {
-      x[t + l] = c.x[l];
-      y[t + l] = c.y[l];
-      if (z != nullptr) z[t + l] = c.z[l];
-    }
-  }
 }
 
 }  // namespace monokin::kinematics

@@ -38,9 +38,5 @@ enum class Sex { kMale, kFemale };
 // heel to toe. NaN when the head, trunk, a thigh or a shank is missing; missing arms, hands and
 // feet are left out and the remaining masses renormalised.
 Vec3 CentreOfMass(const Skeleton& s, Sex sex = Sex::kMale);
-// CentreOfMass of every frame (the same values, two frames at a time) into x[t], y[t] and, when
-// z is not null, z[t]. 2D frames (no z coordinate) need `with_z` false.
-void SeriesCentreOfMass(const SeriesFrames& frames, bool with_z, Sex sex, double* x, double* y,
-                        double* z);
 
 }  // namespace monokin::kinematics

@@ -16,6 +16,7 @@
 #include "monokin/kinematics/body.h"
 #include "monokin/kinematics/cycles.h"
 #include "monokin/kinematics/filters.h"
+#include "monokin/kinematics/lanes.h"
 #include "monokin/kinematics/series_frame.h"
 #include "monokin/kinematics/swap.h"
 
@@ -403,24 +404,48 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   if (has_world) {
     for (std::vector<double>& c : com3d) c.resize(n);
   }
+  // Angles and centres of mass, two frames at a time (lanes.h), each pair of skeletons loaded
+  // from the series once.
+  std::vector<double> com_x(n), com_y(n);  // image, px
   {
-    std::vector<double*> out(angles.size());
-    for (size_t a = 0; a < angles.size(); ++a) out[a] = angles[a].data();
-    SeriesAngles(image, has_world ? &world : nullptr, k.facing, out);
-  }
-  if (has_world) {
-    SeriesCentreOfMass(world, true, sex, com3d[0].data(), com3d[1].data(), com3d[2].data());
-    const std::span<const double> lx = coord(kUsedIndex[bp::kLeftHip], 2),
-                                  ly = coord(kUsedIndex[bp::kLeftHip], 3),
-                                  lz = coord(kUsedIndex[bp::kLeftHip], 4),
-                                  rx = coord(kUsedIndex[bp::kRightHip], 2),
-                                  ry = coord(kUsedIndex[bp::kRightHip], 3),
-                                  rz = coord(kUsedIndex[bp::kRightHip], 4);
-    for (size_t i = 0; i < n; ++i) {
-      const Vec3 hip = Mid({lx[i], ly[i], lz[i]}, {rx[i], ry[i], rz[i]});
-      com3d[0][i] = com3d[0][i] - hip.x;
-      com3d[1][i] = -(com3d[1][i] - hip.y);
-      com3d[2][i] = com3d[2][i] - hip.z;
+    using namespace lanes;  // NOLINT
+    lanes::JointsV j;
+    lanes::SegmentsV g;
+    for (size_t t = 0; t < n; t += kLanes) {
+      const size_t count = std::min<size_t>(kLanes, n - t);
+      auto store = [&](const V* v, size_t num, size_t first_angle) {
+        for (size_t a = 0; a < num; ++a) {
+          for (size_t l = 0; l < count; ++l) angles[first_angle + a][t + l] = v[a][l];
+        }
+      };
+      // A frame pair reads one value from each of up to 135 series, too many streams for the
+      // hardware prefetchers: every cache line (8 frames) the lines 32 frames ahead are asked.
+      if (t % 8 == 0 && t + 40 < n) {
+        Prefetch(image, t + 32, 2);
+        if (has_world) Prefetch(world, t + 32, 3);
+      }
+      const Skeletons img = Load(image, t, false);
+      Angles2DV(img, k.facing, j, g);
+      store(j.a, kJ, 0);
+      store(g.a, kS, kJ);
+      const P c = CentreOfMassV(img, sex);
+      for (size_t l = 0; l < count; ++l) {
+        com_x[t + l] = c.x[l];
+        com_y[t + l] = c.y[l];
+      }
+      if (!has_world) continue;
+      const Skeletons w = Load(world, t, true);
+      JointAngles3DV(w, j);
+      SegmentAngles3DV(w, g);
+      store(j.a, kJ, kJ + kS);
+      store(g.a, kS, 2 * kJ + kS);
+      const P cw = CentreOfMassV(w, sex);
+      const P hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
+      for (size_t l = 0; l < count; ++l) {
+        com3d[0][t + l] = cw.x[l] - hip.x[l];
+        com3d[1][t + l] = -(cw.y[l] - hip.y[l]);
+        com3d[2][t + l] = cw.z[l] - hip.z[l];
+      }
     }
   }
   auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,
@@ -484,14 +509,15 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   }
   // Centre of mass.
   {
-    KinematicSignal& cx = AddSignal(k, fmt::format("com_x_{}", pos_unit), pos_unit, n);
-    KinematicSignal& cy = AddSignal(k, fmt::format("com_y_{}", pos_unit), pos_unit, n);
-    SeriesCentreOfMass(image, false, sex, cx.values.data(), cy.values.data(), nullptr);
     for (size_t i = 0; i < n; ++i) {
-      const Vec3 c = to_metric({cx.values[i], cy.values[i], 0});
-      cx.values[i] = c.x;
-      cy.values[i] = c.y;
+      const Vec3 c = to_metric({com_x[i], com_y[i], 0});
+      com_x[i] = c.x;
+      com_y[i] = c.y;
     }
+    k.signals.push_back({fmt::format("com_x_{}", pos_unit), pos_unit, std::move(com_x)});
+    k.signals.push_back({fmt::format("com_y_{}", pos_unit), pos_unit, std::move(com_y)});
+    const KinematicSignal& cx = k.signals[k.signals.size() - 2];
+    const KinematicSignal& cy = k.signals.back();
     px = cx.values;
     py = cy.values;
   }

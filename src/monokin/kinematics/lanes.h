@@ -15,6 +15,7 @@
 #endif
 
 #include "monokin/kinematics/angles.h"
+#include "monokin/kinematics/body.h"
 #include "monokin/kinematics/series_frame.h"
 
 namespace monokin::kinematics::lanes {
@@ -100,5 +101,18 @@ inline void Prefetch(const SeriesFrames& f, size_t t, size_t coords) {
     }
   }
 }
+
+// Angles2D, JointAngles3D, SegmentAngles3D and CentreOfMass of both lanes' skeletons: a[k] holds
+// angle k of both frames.
+struct JointsV {
+  V a[kNumJointAngles];
+};
+struct SegmentsV {
+  V a[kNumSegmentAngles];
+};
+void Angles2DV(const Skeletons& s, double facing, JointsV& joint, SegmentsV& segment);
+void JointAngles3DV(const Skeletons& s, JointsV& out);
+void SegmentAngles3DV(const Skeletons& s, SegmentsV& out);
+P CentreOfMassV(const Skeletons& s, Sex sex);
 
 }  // namespace monokin::kinematics::lanes
