@@ -543,13 +543,25 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   k.markers.names.assign(kKeypointNames.begin(), kKeypointNames.end());
   k.markers.units = pos_unit;
   k.markers.source = has_world && metric ? "world+image" : "image";
-  k.markers.xyz.assign(n * bp::kCount * 3, kNaN);
+  // Each frame's row is built on the stack and appended (no NaN fill of the ~14 MB first).
+  const bool world_markers = has_world && metric;
+  std::vector<double>& xyz = k.markers.xyz;
+  xyz.clear();
+  xyz.reserve(n * bp::kCount * 3);
+  std::array<double, bp::kCount * 3> row;
   for (size_t i = 0; i < n; ++i) {
+    if (i % 8 == 0 && i + 40 < n) {  // many streams: see the angle pass
+      if (world_markers) {
+        lanes::Prefetch(world, i + 32, 3);
+      } else {
+        lanes::Prefetch(image, i + 32, 2);
+      }
+    }
     const SeriesFrame img = image[i];
     const Vec3 hip = to_metric(Mid(img[bp::kLeftHip], img[bp::kRightHip]));
     for (int j = 0; j < bp::kCount; ++j) {
       Vec3 p;
-      if (has_world && metric) {
+      if (world_markers) {
         // Cleaned where used, else as the pose model gave it.
         Vec3 w;
         if (kUsedIndex[j] >= 0) {
@@ -562,11 +574,11 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       } else {
         p = to_metric(kUsedIndex[j] >= 0 ? img[j] : raw_image[i * kNumUnused + kUnusedIndex[j]]);
       }
-      double* out = &k.markers.xyz[(i * bp::kCount + j) * 3];
-      out[0] = p.x;
-      out[1] = p.y;
-      out[2] = p.z;
+      row[3 * j] = p.x;
+      row[3 * j + 1] = p.y;
+      row[3 * j + 2] = p.z;
     }
+    xyz.insert(xyz.end(), row.begin(), row.end());
   }
 
   // ---- Repetitions.
