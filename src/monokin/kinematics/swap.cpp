@@ -144,12 +144,31 @@ std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
     // instead of waiting on each other (the same values).
     constexpr size_t kBlock = 64;
     std::array<std::array<double, 8>, kBlock> block;
+    // The group's points of the last three frames, each frame read once (frame k in slot
+    // k % 3); has[u]: both points of pair u exist (HasPair).
+    struct GroupFrame {
+      Vec3 p[5][2];
+      bool has[5];
+    };
+    GroupFrame slots[3];
+    auto load = [&](size_t k) {
+      const auto& s = image[idx[k]];
+      GroupFrame& f = slots[k % 3];
+      for (size_t u = 0; u < ls.size(); ++u) {
+        f.p[u][0] = s[ls[u]];
+        f.p[u][1] = s[ls[u] + 1];
+        f.has[u] = std::isfinite(f.p[u][0].x) && std::isfinite(f.p[u][1].x);
+      }
+    };
+    load(0);
+    load(1);
     for (size_t k0 = 2; k0 < m; k0 += kBlock) {
       const size_t k1 = std::min(m, k0 + kBlock);
       for (size_t k = k0; k < k1; ++k) {
-        const auto& fa = image[idx[k - 2]];
-        const auto& fb = image[idx[k - 1]];
-        const auto& fc = image[idx[k]];
+        load(k);
+        const GroupFrame& fa = slots[(k - 2) % 3];
+        const GroupFrame& fb = slots[(k - 1) % 3];
+        const GroupFrame& fc = slots[k % 3];
         const double ta = static_cast<double>(idx[k - 2]), tb = static_cast<double>(idx[k - 1]),
                      tc = static_cast<double>(idx[k]);
         // Transition(fa, sa, ta, fb, sb, tb, fc, sc, tc, ls) for the 8 label combinations at once:
@@ -158,13 +177,14 @@ std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
         const double r = (tc - tb) / (tb - ta);
         // trans[e], e = 4 sa + 2 sb + sc, as pairs (sc = 0, 1): t2[h] holds e = 2m, 2m + 1.
         V2 t2[4] = {};
-        for (int l : ls) {
-          if (!HasPair(fa, l) || !HasPair(fb, l) || !HasPair(fc, l)) continue;
+        for (size_t u = 0; u < ls.size(); ++u) {
+          if (!fa.has[u] || !fb.has[u] || !fc.has[u]) continue;
           // The left side's term of combination e; the right side's term of e is the left
           // side's of 7 - e (flipping every label and the side picks the same points), so each
           // distance is computed once and added in Transition's order.
-          const Vec3 pa[2] = {fa[l], fa[l + 1]}, pb[2] = {fb[l], fb[l + 1]};
-          const Vec3 pc[2] = {fc[l], fc[l + 1]};
+          const Vec3(&pa)[2] = fa.p[u];
+          const Vec3(&pb)[2] = fb.p[u];
+          const Vec3(&pc)[2] = fc.p[u];
           V2 d[4];  // d[h] = distances of e = 2m, 2m + 1
           for (int h = 0; h < 4; ++h) {
             const Vec3 a = pa[h >> 1], b = pb[h & 1];
