@@ -311,22 +311,38 @@ GaitSummary DetectGait(std::span<const GaitFrame> feet, std::span<const double> 
   // flight phases, the 75th percentile (y down: the lower quarter) is not.
   const std::vector<double> ground = SlowQuantile(lower, half, causal, 0.75);
   auto any_valid = [&](int t) { return t >= 0 && t < n && (obs[0][t].valid || obs[1][t].valid); };
+  // Distance between obs[i][t] and obs[j][u] (|t - u| is 1 or 2), each computed once: the
+  // neighbour searches below ask for the same pairs from both frames. (The cache holds the
+  // pair one way round; the other way is the hypot of the negated differences: equal.)
+  std::vector<std::array<double, 8>> pair_cache(n);
+  for (auto& c : pair_cache) c.fill(kNaN);
+  auto dist = [&](int t, int i, int u, int j) {
+    if (u < t) {
+      std::swap(t, u);
+      std::swap(i, j);
+    }
+    double& d = pair_cache[t][(u - t - 1) * 4 + i * 2 + j];
+    if (std::isnan(d)) {
+      const FootObs& p = obs[i][t];
+      const FootObs& q = obs[j][u];
+      d = std::hypot(p.x - q.x, p.y - q.y);
+    }
+    return d;
+  };
   // The observation at frame u that is the same foot as obs[side][t], whatever its label:
   // with both feet seen in both frames, the pairing with the smaller total displacement
   // (crossing legs keep their paths); else the nearest one.
   auto same_foot = [&](int t, int side, int u) -> const FootObs* {
-    const FootObs& a = obs[side][t];
     const FootObs& b = obs[1 - side][t];
     auto usable = [](const FootObs& f) { return f.valid && !f.collapsed; };
     const FootObs* c[2] = {usable(obs[0][u]) ? &obs[0][u] : nullptr,
                            usable(obs[1][u]) ? &obs[1][u] : nullptr};
-    auto dist = [](const FootObs& p, const FootObs& q) { return std::hypot(p.x - q.x, p.y - q.y); };
     if (c[0] && c[1] && usable(b)) {
-      const double keep = dist(a, *c[side]) + dist(b, *c[1 - side]);
-      const double swap = dist(a, *c[1 - side]) + dist(b, *c[side]);
+      const double keep = dist(t, side, u, side) + dist(t, 1 - side, u, 1 - side);
+      const double swap = dist(t, side, u, 1 - side) + dist(t, 1 - side, u, side);
       return keep <= swap ? c[side] : c[1 - side];
     }
-    if (c[0] && c[1]) return dist(a, *c[0]) <= dist(a, *c[1]) ? c[0] : c[1];
+    if (c[0] && c[1]) return dist(t, side, u, 0) <= dist(t, side, u, 1) ? c[0] : c[1];
     return c[0] ? c[0] : c[1];
   };
   std::vector<double> lower_v(n, kNaN);  // hip-relative x velocity of the lower foot
