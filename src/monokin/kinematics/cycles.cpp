@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -21,6 +22,47 @@ double Percentile(std::vector<double> v, double q) {
 }
 
 double Median(std::vector<double> v) { return v.empty() ? 0.0 : Percentile(std::move(v), 0.5); }
+
+// out[r] = the value of rank ks[r] (0-based, ascending) among the `count` finite values of x,
+// which lie in [lo, hi]: exactly what sorting them would give. A histogram over [lo, hi] (the
+// bucket is monotone in the value) finds the bucket holding each rank; only that bucket's
+// values are then searched. (nth_element over all values mispredicts a branch per value.)
+void FiniteRanks(std::span<const double> x, size_t count, double lo, double hi,
+                 std::span<const size_t> ks, std::span<double> out) {
+  constexpr size_t kBuckets = 4096;
+  const double scale = kBuckets / (hi - lo);
+  std::vector<double> pick;
+  if (!(hi > lo) || !std::isfinite(scale) || !std::isfinite(hi - lo)) {  // one value, or odd
+    std::vector<double> all;
+    all.reserve(count);
+    for (double v : x) {
+      if (std::isfinite(v)) all.push_back(v);
+    }
+    for (size_t r = 0; r < ks.size(); ++r) {
+      std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(ks[r]), all.end());
+      out[r] = all[ks[r]];
+    }
+    return;
+  }
+  auto bucket = [&](double v) {
+    return std::min(kBuckets - 1, static_cast<size_t>((v - lo) * scale));
+  };
+  std::vector<std::uint32_t> hist(kBuckets + 1, 0);
+  for (double v : x) {
+    if (std::isfinite(v)) ++hist[bucket(v)];
+  }
+  for (size_t r = 0; r < ks.size(); ++r) {
+    size_t b = 0, below = 0;  // values in buckets before b
+    while (below + hist[b] <= ks[r]) below += hist[b++];
+    pick.clear();
+    for (double v : x) {
+      if (std::isfinite(v) && bucket(v) == b) pick.push_back(v);
+    }
+    const size_t k = ks[r] - below;
+    std::nth_element(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(k), pick.end());
+    out[r] = pick[k];
+  }
+}
 
 // Normalised autocorrelation of the finite samples at one lag (pairs with a NaN are skipped).
 double AutocorrelationAt(std::span<const double> x, int lag) {
@@ -95,22 +137,22 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
                                     const std::string& signal) {
   RepetitionSummary out;
   out.signal = signal;
-  std::vector<double> finite;
+  size_t count = 0;
+  double vmin = std::numeric_limits<double>::infinity(), vmax = -vmin;
   for (double v : x) {
-    if (std::isfinite(v)) finite.push_back(v);
+    if (!std::isfinite(v)) continue;
+    ++count;
+    vmin = std::min(vmin, v);
+    vmax = std::max(vmax, v);
   }
-  if (finite.size() < 4) return out;
-  // The three percentiles from one copy: each selection leaves the values below its rank
-  // before it and those above after it, so the next one searches one side only.
+  if (count < 4) return out;
   auto rank = [&](double q) {
-    return std::min(finite.size() - 1, static_cast<size_t>(q * (finite.size() - 1) + 0.5));
+    return std::min(count - 1, static_cast<size_t>(q * static_cast<double>(count - 1) + 0.5));
   };
-  const size_t k5 = rank(0.05), k50 = rank(0.5), k95 = rank(0.95);
-  std::nth_element(finite.begin(), finite.begin() + k50, finite.end());
-  const double p50 = finite[k50];  // before the next selections reorder around it
-  if (k5 < k50) std::nth_element(finite.begin(), finite.begin() + k5, finite.begin() + k50);
-  if (k95 > k50) std::nth_element(finite.begin() + k50 + 1, finite.begin() + k95, finite.end());
-  const double p5 = k5 < k50 ? finite[k5] : p50, p95 = k95 > k50 ? finite[k95] : p50;
+  const size_t ks[3] = {rank(0.05), rank(0.5), rank(0.95)};
+  double pct[3];
+  FiniteRanks(x, count, vmin, vmax, ks, pct);
+  const double p5 = pct[0], p50 = pct[1], p95 = pct[2];
   const double range = p95 - p5;
   if (!(range >= o.min_range)) return out;
   // Work on the signal flipped so that rest is always low: repetitions go valley-peak-valley.
