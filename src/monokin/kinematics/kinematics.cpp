@@ -30,6 +30,14 @@ constexpr int kMaxSamples = 10'000'000;  // a grid this long means broken timest
 // Keypoints that are cleaned and used (series_frame.h).
 constexpr const std::array<int, 27>& kUsed = kSeriesKeypoints;
 constexpr const std::array<int, bp::kCount>& kUsedIndex = kSeriesIndex;
+// Index of each keypoint among those not in kUsed, or -1.
+constexpr int kNumUnused = bp::kCount - static_cast<int>(kUsed.size());
+constexpr std::array<int, bp::kCount> kUnusedIndex = [] {
+  std::array<int, bp::kCount> a{};
+  int u = 0;
+  for (int j = 0; j < bp::kCount; ++j) a[j] = kUsedIndex[j] < 0 ? u++ : -1;
+  return a;
+}();
 // Joints whose linear speed and acceleration are reported.
 constexpr std::array<int, 12> kSpeedJoints = {11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28};
 
@@ -258,9 +266,13 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // Frames of the image (2D: z 0 where a point exists) and of the world landmarks.
   const SeriesFrames image{{soa, per * n, n, -1, 1.0}, n};
   const SeriesFrames world{{soa + 2 * n, per * n, n, 2, 1.0}, n};
-  // The sample of each grid frame (null where the athlete was not seen): the markers read the
-  // keypoints that are not cleaned straight from it.
-  std::vector<const AthleteSample*> sample_at(n, nullptr);
+  // Points of the keypoints that are not cleaned, as the model gave them, for the markers:
+  // world points copied while the poses are read (the markers use them when there are world
+  // landmarks), image points only without world landmarks (with them and no metric scale, the
+  // rare case, the markers read the samples again).
+  std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
+  std::vector<Vec3> raw_image(has_world ? 0 : n * kNumUnused, Vec3{kNaN, kNaN, kNaN});
+  std::vector<const AthleteSample*> sample_at(n, nullptr);  // null where not seen
   // Every series is written once, in order: from the pose, or NaN.
   auto write_missing = [&](size_t i) {
     for (size_t c = 0; c < kUsed.size() * per; ++c) soa[c * n + i] = kNaN;
@@ -279,6 +291,11 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
       continue;
     }
     const PersonPose& p = *s.pose;
+    for (int j = 0; j < bp::kCount && !has_world; ++j) {
+      if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
+        raw_image[i * kNumUnused + kUnusedIndex[j]] = {p.keypoints[j].x_px, p.keypoints[j].y_px, 0};
+      }
+    }
     const bool w_ok = has_world && with_world(s);
     for (size_t q = 0; q < kUsed.size(); ++q) {
       const Keypoint& kp = p.keypoints[kUsed[q]];
@@ -294,6 +311,13 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
         base[4 * n] = w.z_m;
       } else {
         base[2 * n] = base[3 * n] = base[4 * n] = kNaN;
+      }
+    }
+    if (!w_ok) continue;
+    for (int j = 0; j < bp::kCount; ++j) {
+      if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
+        raw_world[i * kNumUnused + kUnusedIndex[j]] = {p.world[j].x_m, p.world[j].y_m,
+                                                       p.world[j].z_m};
       }
     }
   }
@@ -541,18 +565,13 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     const SeriesFrame img = image[i];
     const Vec3 hip = to_metric(Mid(img[bp::kLeftHip], img[bp::kRightHip]));
     // The keypoints that are not cleaned, as the pose model gave them (NaN where not visible).
-    const AthleteSample* const smp_i = sample_at[i];
-    const bool pose_i = smp_i != nullptr && usable(*smp_i);
-    const bool world_i = pose_i && with_world(*smp_i);
-    auto raw_image = [&](int j) {
-      if (!pose_i || !visible(smp_i->pose->keypoints[j])) return Vec3{kNaN, kNaN, kNaN};
-      const Keypoint& kp = smp_i->pose->keypoints[j];
-      return Vec3{kp.x_px, kp.y_px, 0};
-    };
-    auto raw_world = [&](int j) {
-      if (!world_i || !visible(smp_i->pose->keypoints[j])) return Vec3{kNaN, kNaN, kNaN};
-      const WorldPoint& w = smp_i->pose->world[j];
-      return Vec3{w.x_m, w.y_m, w.z_m};
+    auto raw_image_at = [&](int j) {
+      if (!raw_image.empty()) return raw_image[i * kNumUnused + kUnusedIndex[j]];
+      const AthleteSample* const si = sample_at[i];
+      if (si == nullptr || !usable(*si) || !visible(si->pose->keypoints[j])) {
+        return Vec3{kNaN, kNaN, kNaN};
+      }
+      return Vec3{si->pose->keypoints[j].x_px, si->pose->keypoints[j].y_px, 0};
     };
     for (int j = 0; j < bp::kCount; ++j) {
       Vec3 p;
@@ -563,11 +582,11 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
           const size_t q = static_cast<size_t>(kUsedIndex[j]);
           w = {coord(q, 2)[i], coord(q, 3)[i], coord(q, 4)[i]};
         } else {
-          w = raw_world(j);
+          w = raw_world[i * kNumUnused + kUnusedIndex[j]];
         }
         p = {hip.x + w.x, hip.y - w.y, w.z};  // world y is down; put the hips at the 2D track
       } else {
-        p = to_metric(kUsedIndex[j] >= 0 ? img[j] : raw_image(j));
+        p = to_metric(kUsedIndex[j] >= 0 ? img[j] : raw_image_at(j));
       }
       row[3 * j] = p.x;
       row[3 * j + 1] = p.y;
