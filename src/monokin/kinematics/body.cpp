@@ -123,28 +123,31 @@ StatureMeasurement MeasureStatureOf(const Frames& image, double fs_hz) {
 
 }  // namespace
 
-namespace lanes {
+namespace {
 
-// Both lanes' centres of mass (lanes.h); lanes with a required segment missing are NaN.
-P CentreOfMassV(const Skeletons& s, Sex sex) {
+// Every lane's centre of mass (lanes.h); lanes with a required segment missing are NaN.
+template <typename V>
+[[gnu::always_inline]] inline void CentreOfMassOf(const lanes::Skeletons<V>& s, Sex sex,
+                                                  lanes::P<V>& out) {
+  using namespace lanes;  // NOLINT
   const SegmentParams& p = sex == Sex::kMale ? kMale : kFemale;
-  const P hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
-  const P sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
-  const P head = Mid(s[bp::kLeftEar], s[bp::kRightEar]);
-  M missing = ~(Finite(hip) & Finite(sho) & Finite(head));
-  P sum = p.head_mass * head + p.trunk_mass * (sho + p.trunk_com / 100 * (hip - sho));
-  V mass = Splat(p.head_mass + p.trunk_mass);
+  const P<V> hip = Mid(s[bp::kLeftHip], s[bp::kRightHip]);
+  const P<V> sho = Mid(s[bp::kLeftShoulder], s[bp::kRightShoulder]);
+  const P<V> head = Mid(s[bp::kLeftEar], s[bp::kRightEar]);
+  MaskOf<V> missing = ~(Finite(hip) & Finite(sho) & Finite(head));
+  P<V> sum = p.head_mass * head + p.trunk_mass * (sho + p.trunk_com / 100 * (hip - sho));
+  V mass = Splat<V>(p.head_mass + p.trunk_mass);
   // Adds the segment a->b where both ends exist; a missing required segment makes the lane
   // missing (its sum is not used).
-  auto add = [&](const P& a, const P& b, double m, double com, bool required) {
-    const M ok = Finite(a) & Finite(b);
-    const P next = sum + m * (a + com / 100 * (b - a));
+  auto add = [&](const P<V>& a, const P<V>& b, double m, double com, bool required) {
+    const MaskOf<V> ok = Finite(a) & Finite(b);
+    const P<V> next = sum + m * (a + com / 100 * (b - a));
     sum = {Sel(ok, next.x, sum.x), Sel(ok, next.y, sum.y), Sel(ok, next.z, sum.z)};
     mass = Sel(ok, mass + m, mass);
     if (required) missing |= ~ok;
   };
   for (int side = 0; side < 2; ++side) {
-    const P knuckles = Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
+    const P<V> knuckles = Mid(s[bp::kLeftIndex + side], s[bp::kLeftPinky + side]);
     add(s[bp::kLeftHip + side], s[bp::kLeftKnee + side], p.thigh_mass, p.thigh_com, true);
     add(s[bp::kLeftKnee + side], s[bp::kLeftAnkle + side], p.shank_mass, p.shank_com, true);
     add(s[bp::kLeftHeel + side], s[bp::kLeftToe + side], p.foot_mass, p.foot_com, false);
@@ -153,9 +156,18 @@ P CentreOfMassV(const Skeletons& s, Sex sex) {
     add(s[bp::kLeftElbow + side], s[bp::kLeftWrist + side], p.forearm_mass, p.forearm_com, false);
     add(s[bp::kLeftWrist + side], knuckles, p.hand_mass, p.hand_com, false);
   }
-  const P c = (1.0 / mass) * sum;
-  const V nan = Splat(kNaN);
-  return {Sel(missing, nan, c.x), Sel(missing, nan, c.y), Sel(missing, nan, c.z)};
+  const P<V> c = (1.0 / mass) * sum;
+  const V nan = Splat<V>(kNaN);
+  out = {Sel(missing, nan, c.x), Sel(missing, nan, c.y), Sel(missing, nan, c.z)};
+}
+
+}  // namespace
+
+namespace lanes {
+
+void CentreOfMassV(const Skeletons<V2>& s, Sex sex, P<V2>& out) { CentreOfMassOf(s, sex, out); }
+[[gnu::target("avx")]] void CentreOfMassV(const Skeletons<V4>& s, Sex sex, P<V4>& out) {
+  CentreOfMassOf(s, sex, out);
 }
 
 }  // namespace lanes
@@ -171,7 +183,8 @@ StatureMeasurement MeasureStature(const SeriesFrames& image, double fs_hz) {
 }
 
 Vec3 CentreOfMass(const Skeleton& s, Sex sex) {
-  const lanes::P c = CentreOfMassV(lanes::Both(s), sex);
+  lanes::P<lanes::V2> c;
+  lanes::CentreOfMassV(lanes::Both(s), sex, c);
   return {c.x[0], c.y[0], c.z[0]};
 }
 

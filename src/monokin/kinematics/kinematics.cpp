@@ -89,6 +89,74 @@ struct Cleaner {
   }
 };
 
+// Where the angle pass writes: out[a][t] angle a of frame t (2D joint, 2D segment, 3D joint,
+// 3D segment angles), the image centre of mass (px) and the world one relative to the mid-hip
+// (x right, y up, z towards the camera).
+struct AnglePassOut {
+  std::span<double* const> angles;
+  double* com_x;
+  double* com_y;
+  double* com3d[3];
+};
+
+// Angles and centres of mass of every frame, kWidth<V> frames at a time (lanes.h), each group
+// of skeletons loaded from the series once.
+template <typename V>
+[[gnu::always_inline]] inline void AnglePassOf(const SeriesFrames& image, const SeriesFrames* world,
+                                               double facing, Sex sex, const AnglePassOut& out) {
+  using namespace lanes;  // NOLINT
+  constexpr size_t kJ = kNumJointAngles, kS = kNumSegmentAngles, W = kWidth<V>;
+  const size_t n = image.size();
+  JointsV<V> j;
+  SegmentsV<V> g;
+  P<V> c;
+  for (size_t t = 0; t < n; t += W) {
+    const size_t count = std::min<size_t>(W, n - t);
+    auto store = [&](const V* v, size_t num, size_t first_angle) {
+      for (size_t a = 0; a < num; ++a) {
+        for (size_t l = 0; l < count; ++l) out.angles[first_angle + a][t + l] = v[a][l];
+      }
+    };
+    // The frames read one value from each of up to 135 series, too many streams for the
+    // hardware prefetchers: every cache line (8 frames) the lines 32 frames ahead are asked.
+    if (t % 8 == 0 && t + 40 < n) {
+      Prefetch(image, t + 32, 2);
+      if (world != nullptr) Prefetch(*world, t + 32, 3);
+    }
+    const Skeletons<V> img = Load<V>(image, t);
+    Angles2DV(img, facing, j, g);
+    store(j.a, kJ, 0);
+    store(g.a, kS, kJ);
+    CentreOfMassV(img, sex, c);
+    for (size_t l = 0; l < count; ++l) {
+      out.com_x[t + l] = c.x[l];
+      out.com_y[t + l] = c.y[l];
+    }
+    if (world == nullptr) continue;
+    const Skeletons<V> w = Load<V>(*world, t);
+    JointAngles3DV(w, j);
+    SegmentAngles3DV(w, g);
+    store(j.a, kJ, kJ + kS);
+    store(g.a, kS, 2 * kJ + kS);
+    CentreOfMassV(w, sex, c);
+    const P<V> hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
+    for (size_t l = 0; l < count; ++l) {
+      out.com3d[0][t + l] = c.x[l] - hip.x[l];
+      out.com3d[1][t + l] = -(c.y[l] - hip.y[l]);
+      out.com3d[2][t + l] = c.z[l] - hip.z[l];
+    }
+  }
+}
+void AnglePassV2(const SeriesFrames& image, const SeriesFrames* world, double facing, Sex sex,
+                 const AnglePassOut& out) {
+  AnglePassOf<lanes::V2>(image, world, facing, sex, out);
+}
+// Only when the CPU has AVX (lanes::HaveV4).
+[[gnu::target("avx")]] void AnglePassV4(const SeriesFrames& image, const SeriesFrames* world,
+                                        double facing, Sex sex, const AnglePassOut& out) {
+  AnglePassOf<lanes::V4>(image, world, facing, sex, out);
+}
+
 KinematicSignal& AddSignal(AthleteKinematics& k, std::string name, std::string unit, size_t n) {
   k.signals.push_back({std::move(name), std::move(unit), std::vector<double>(n, kNaN)});
   return k.signals.back();
@@ -413,44 +481,14 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // from the series once.
   std::vector<double> com_x(n), com_y(n);  // image, px
   {
-    using namespace lanes;  // NOLINT
-    lanes::JointsV j;
-    lanes::SegmentsV g;
-    for (size_t t = 0; t < n; t += kLanes) {
-      const size_t count = std::min<size_t>(kLanes, n - t);
-      auto store = [&](const V* v, size_t num, size_t first_angle) {
-        for (size_t a = 0; a < num; ++a) {
-          for (size_t l = 0; l < count; ++l) angles[first_angle + a][t + l] = v[a][l];
-        }
-      };
-      // A frame pair reads one value from each of up to 135 series, too many streams for the
-      // hardware prefetchers: every cache line (8 frames) the lines 32 frames ahead are asked.
-      if (t % 8 == 0 && t + 40 < n) {
-        Prefetch(image, t + 32, 2);
-        if (has_world) Prefetch(world, t + 32, 3);
-      }
-      const Skeletons img = Load(image, t, false);
-      Angles2DV(img, k.facing, j, g);
-      store(j.a, kJ, 0);
-      store(g.a, kS, kJ);
-      const P c = CentreOfMassV(img, sex);
-      for (size_t l = 0; l < count; ++l) {
-        com_x[t + l] = c.x[l];
-        com_y[t + l] = c.y[l];
-      }
-      if (!has_world) continue;
-      const Skeletons w = Load(world, t, true);
-      JointAngles3DV(w, j);
-      SegmentAngles3DV(w, g);
-      store(j.a, kJ, kJ + kS);
-      store(g.a, kS, 2 * kJ + kS);
-      const P cw = CentreOfMassV(w, sex);
-      const P hip = Mid(w[bp::kLeftHip], w[bp::kRightHip]);
-      for (size_t l = 0; l < count; ++l) {
-        com3d[0][t + l] = cw.x[l] - hip.x[l];
-        com3d[1][t + l] = -(cw.y[l] - hip.y[l]);
-        com3d[2][t + l] = cw.z[l] - hip.z[l];
-      }
+    std::vector<double*> out(angles.size());
+    for (size_t a = 0; a < angles.size(); ++a) out[a] = angles[a].data();
+    const AnglePassOut o3{
+        out, com_x.data(), com_y.data(), {com3d[0].data(), com3d[1].data(), com3d[2].data()}};
+    if (lanes::HaveV4()) {
+      AnglePassV4(image, has_world ? &world : nullptr, k.facing, sex, o3);
+    } else {
+      AnglePassV2(image, has_world ? &world : nullptr, k.facing, sex, o3);
     }
   }
   auto add_angle_family = [&](const char* prefix, const char* vel_prefix, const char* acc_prefix,

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// Two frames at once: the angle and centre-of-mass code works on V, two doubles (one SSE2
-// register), one frame per lane. Every operation acts lane by lane as the scalar code would
-// (IEEE, no contraction: plain x86-64 has no FMA), so a lane's result is the value the scalar
-// form gives for that frame, bit for bit. Skeleton (one frame) forms put it in both lanes.
+// Several frames at once: the angle and centre-of-mass code works on V, a vector of doubles with
+// one frame per lane: V2 (two, one SSE2 register: every x86-64 CPU) or V4 (four, one AVX
+// register: the entry points for V4 are compiled for AVX, call them only when the CPU has it).
+// Every operation acts lane by lane as the scalar code would (IEEE, no contraction: neither
+// target has FMA), so a lane's result is the value the scalar form gives for that frame, bit for
+// bit, whatever the width. Skeleton (one frame) forms put it in every lane of a V2.
 #pragma once
 
+// Templates below are instantiated for V4 in code built for SSE2 (the AVX entry points inline
+// them); GCC notes that returning such a vector would change the ABI, which no call here does
+// (the V4 helpers are always inlined into functions built for AVX).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "monokin/kinematics/angles.h"
 #include "monokin/kinematics/body.h"
@@ -20,74 +26,148 @@
 
 namespace monokin::kinematics::lanes {
 
-constexpr int kLanes = 2;
-using V = double __attribute__((vector_size(16)));
-using M = std::int64_t __attribute__((vector_size(16)));  // lane masks: -1 true, 0 false
-using I = std::int32_t __attribute__((vector_size(8)));
+using V2 = double __attribute__((vector_size(16)));
+using V4 = double __attribute__((vector_size(32)));
+template <typename V>
+inline constexpr int kWidth = static_cast<int>(sizeof(V) / sizeof(double));
+// Lane masks (-1 true, 0 false), as comparisons of V give.
+template <typename V>
+using MaskOf = decltype(V{} < V{});
+// Integer lanes for table indices.
+template <typename V>
+struct IndexVector;
+template <>
+struct IndexVector<V2> {
+  using type = std::int32_t __attribute__((vector_size(8)));
+};
+template <>
+struct IndexVector<V4> {
+  using type = std::int32_t __attribute__((vector_size(16)));
+};
+template <typename V>
+using IndexOf = typename IndexVector<V>::type;
 
-[[gnu::always_inline]] inline V Splat(double a) { return V{a, a}; }
-[[gnu::always_inline]] inline V Sel(M m, V a, V b) { return m ? a : b; }
-[[gnu::always_inline]] inline M IsFinite(V x) { return (x - x) == 0; }  // NaN for inf, NaN
-[[gnu::always_inline]] inline M IsNan(V x) { return x != x; }
-[[gnu::always_inline]] inline M SignBit(V x) { return std::bit_cast<M>(x) < 0; }
+template <typename V>
+[[gnu::always_inline]] inline V Splat(double a) {
+  V r = {};
+  for (int l = 0; l < kWidth<V>; ++l) r[l] = a;
+  return r;
+}
+template <typename M, typename V>
+[[gnu::always_inline]] inline V Sel(M m, V a, V b) {
+  return m ? a : b;
+}
+template <typename V>
+[[gnu::always_inline]] inline MaskOf<V> IsFinite(V x) {
+  return (x - x) == 0;  // NaN for inf, NaN
+}
+template <typename V>
+[[gnu::always_inline]] inline MaskOf<V> IsNan(V x) {
+  return x != x;
+}
+template <typename V>
+[[gnu::always_inline]] inline MaskOf<V> SignBit(V x) {
+  return std::bit_cast<MaskOf<V>>(x) < 0;
+}
+template <typename V>
 [[gnu::always_inline]] inline V Abs(V x) {
-  return std::bit_cast<V>(std::bit_cast<M>(x) & std::numeric_limits<std::int64_t>::max());
+  return std::bit_cast<V>(std::bit_cast<MaskOf<V>>(x) & std::numeric_limits<std::int64_t>::max());
 }
+template <typename V>
+[[gnu::always_inline]] inline bool Any(MaskOf<V> m) {
+  bool any = false;
+  for (int l = 0; l < kWidth<V>; ++l) any |= m[l] != 0;
+  return any;
+}
+// Lane by lane (one sqrtpd / vsqrtpd: GCC vectorises the loop).
+template <typename V>
 [[gnu::always_inline]] inline V Sqrt(V x) {
-#if defined(__SSE2__)
-  return _mm_sqrt_pd(x);
-#else
-  return V{std::sqrt(x[0]), std::sqrt(x[1])};
-#endif
+  V r = {};
+  for (int l = 0; l < kWidth<V>; ++l) r[l] = std::sqrt(x[l]);
+  return r;
 }
 
-// A point of two frames.
+// A point of kWidth<V> frames.
+template <typename V>
 struct P {
   V x, y, z;
 };
-[[gnu::always_inline]] inline P operator-(P a, P b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-[[gnu::always_inline]] inline P operator+(P a, P b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
-[[gnu::always_inline]] inline P operator*(double s, P a) { return {s * a.x, s * a.y, s * a.z}; }
-[[gnu::always_inline]] inline P operator*(V s, P a) { return {s * a.x, s * a.y, s * a.z}; }
-[[gnu::always_inline]] inline V Dot(P a, P b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-[[gnu::always_inline]] inline P Cross(P a, P b) {
+template <typename V>
+[[gnu::always_inline]] inline P<V> operator-(P<V> a, P<V> b) {
+  return {a.x - b.x, a.y - b.y, a.z - b.z};
+}
+template <typename V>
+[[gnu::always_inline]] inline P<V> operator+(P<V> a, P<V> b) {
+  return {a.x + b.x, a.y + b.y, a.z + b.z};
+}
+template <typename V>
+[[gnu::always_inline]] inline P<V> operator*(double s, P<V> a) {
+  return {s * a.x, s * a.y, s * a.z};
+}
+template <typename V>
+[[gnu::always_inline]] inline P<V> operator*(V s, P<V> a) {
+  return {s * a.x, s * a.y, s * a.z};
+}
+template <typename V>
+[[gnu::always_inline]] inline V Dot(P<V> a, P<V> b) {
+  return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+template <typename V>
+[[gnu::always_inline]] inline P<V> Cross(P<V> a, P<V> b) {
   return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
-[[gnu::always_inline]] inline V Norm(P a) { return Sqrt(Dot(a, a)); }
-[[gnu::always_inline]] inline M Finite(P a) {
+template <typename V>
+[[gnu::always_inline]] inline V Norm(P<V> a) {
+  return Sqrt(Dot(a, a));
+}
+template <typename V>
+[[gnu::always_inline]] inline MaskOf<V> Finite(P<V> a) {
   return IsFinite(a.x) & IsFinite(a.y) & IsFinite(a.z);
 }
-[[gnu::always_inline]] inline P Mid(P a, P b) {
+template <typename V>
+[[gnu::always_inline]] inline P<V> Mid(P<V> a, P<V> b) {
   return {(a.x + b.x) / 2.0, (a.y + b.y) / 2.0, (a.z + b.z) / 2.0};
 }
 
-// Two skeletons, point by point (keypoints outside kSeriesKeypoints are not read).
+// kWidth<V> skeletons, point by point (keypoints outside kSeriesKeypoints are not read).
+template <typename V>
 struct Skeletons {
-  P at[bp::kCount];
-  const P& operator[](int j) const { return at[j]; }
+  P<V> at[bp::kCount];
+  const P<V>& operator[](int j) const { return at[j]; }
 };
 
-inline Skeletons Both(const Skeleton& s) {
-  Skeletons b;
-  for (int j = 0; j < bp::kCount; ++j) b.at[j] = {Splat(s[j].x), Splat(s[j].y), Splat(s[j].z)};
+// s in every lane.
+inline Skeletons<V2> Both(const Skeleton& s) {
+  Skeletons<V2> b;
+  for (int j = 0; j < bp::kCount; ++j) {
+    b.at[j] = {Splat<V2>(s[j].x), Splat<V2>(s[j].y), Splat<V2>(s[j].z)};
+  }
   return b;
 }
 
-// Frames t and t + 1 (the last frame twice when t + 1 is past the end); 2D: z unread.
-inline Skeletons Load(const SeriesFrames& f, size_t t, bool with_z) {
-  const size_t t1 = t + 1 < f.size() ? t + 1 : t;
-  Skeletons b;
+// Frames t, t + 1, ... (the last frame again past the end); 2D (no z coordinate): z 0.
+template <typename V>
+[[gnu::always_inline]] inline Skeletons<V> Load(const SeriesFrames& f, size_t t) {
+  constexpr int W = kWidth<V>;
+  const bool full = t + W <= f.size();
+  const size_t cy = f.first.coord_stride;
+  const bool with_z = f.first.z_coord >= 0;
+  const size_t cz = with_z ? static_cast<size_t>(f.first.z_coord) * cy : 0;
+  auto read = [&](const double* a) {
+    V v = {};
+    if (full) {
+      std::memcpy(&v, a, sizeof v);
+    } else {
+      for (int l = 0; l < W; ++l) v[l] = a[std::min(t + l, f.size() - 1) - t];
+    }
+    return v;
+  };
+  Skeletons<V> b;
   for (int j : kSeriesKeypoints) {
     const double* a = f[t].p + static_cast<size_t>(kSeriesIndex[j]) * f.first.keypoint_stride;
-    const size_t d = t1 - t, cy = f.first.coord_stride;
-    b.at[j].x = V{a[0], a[d]};
-    b.at[j].y = V{a[cy], a[cy + d]};
-    if (with_z) {
-      const size_t cz = static_cast<size_t>(f.first.z_coord) * cy;
-      b.at[j].z = V{a[cz], a[cz + d]} * f.first.z_scale;
-    } else {
-      b.at[j].z = Splat(0.0);
-    }
+    b.at[j].x = read(a);
+    b.at[j].y = read(a + cy);
+    b.at[j].z = with_z ? read(a + cz) * f.first.z_scale : Splat<V>(0.0);
   }
   return b;
 }
@@ -102,17 +182,33 @@ inline void Prefetch(const SeriesFrames& f, size_t t, size_t coords) {
   }
 }
 
-// Angles2D, JointAngles3D, SegmentAngles3D and CentreOfMass of both lanes' skeletons: a[k] holds
-// angle k of both frames.
+// Angles2D, JointAngles3D, SegmentAngles3D and CentreOfMass of every lane's skeleton: a[k]
+// holds angle k of every frame. The V4 forms are built for AVX.
+template <typename V>
 struct JointsV {
   V a[kNumJointAngles];
 };
+template <typename V>
 struct SegmentsV {
   V a[kNumSegmentAngles];
 };
-void Angles2DV(const Skeletons& s, double facing, JointsV& joint, SegmentsV& segment);
-void JointAngles3DV(const Skeletons& s, JointsV& out);
-void SegmentAngles3DV(const Skeletons& s, SegmentsV& out);
-P CentreOfMassV(const Skeletons& s, Sex sex);
+void Angles2DV(const Skeletons<V2>& s, double facing, JointsV<V2>& joint, SegmentsV<V2>& segment);
+void Angles2DV(const Skeletons<V4>& s, double facing, JointsV<V4>& joint, SegmentsV<V4>& segment);
+void JointAngles3DV(const Skeletons<V2>& s, JointsV<V2>& out);
+void JointAngles3DV(const Skeletons<V4>& s, JointsV<V4>& out);
+void SegmentAngles3DV(const Skeletons<V2>& s, SegmentsV<V2>& out);
+void SegmentAngles3DV(const Skeletons<V4>& s, SegmentsV<V4>& out);
+void CentreOfMassV(const Skeletons<V2>& s, Sex sex, P<V2>& out);
+void CentreOfMassV(const Skeletons<V4>& s, Sex sex, P<V4>& out);
+
+// Whether the V4 forms may run here (the CPU has AVX).
+inline bool HaveV4() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool avx = __builtin_cpu_supports("avx");
+  return avx;
+#else
+  return false;
+#endif
+}
 
 }  // namespace monokin::kinematics::lanes
