@@ -319,30 +319,39 @@ void RunSections(std::span<const Biquad> sections, double* x, size_t n, std::ptr
   }
 }
 
-// RunSections on 2 K channels interleaved (x[i * 2 K + c]), two channels per SSE2 register:
-// 4 K independent recurrences per pass instead of 2, at two per instruction. Same arithmetic
-// per channel (no fused multiply-add).
+// RunSections on C = K * W channels interleaved (x[i * C + c]), W channels per register of V:
+// 2 K independent recurrences per pass instead of 2, at W channels per instruction. V is a pair
+// (SSE2, every x86-64 CPU) or a quad (AVX: only in the functions built for it, see
+// ForwardBackwardQuads). Same arithmetic per channel (no fused multiply-add on either target).
 using Pair = double __attribute__((vector_size(16)));
+using Quad = double __attribute__((vector_size(32)));
 
-inline Pair LoadPair(const double* p) {
-  Pair v;
+template <typename V>
+[[gnu::always_inline]] inline V LoadV(const double* p) {
+  V v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void StorePair(double* p, Pair v) { std::memcpy(p, &v, sizeof v); }
+template <typename V>
+[[gnu::always_inline]] inline void StoreV(double* p, V v) {
+  std::memcpy(p, &v, sizeof v);
+}
 
-// SectionState::Step on two channels.
-inline Pair StepPair(const Biquad& s, Pair& z1, Pair& z2, Pair in) {
-  const Pair y = s.b0 * in + z1;
+// SectionState::Step on W channels.
+template <typename V>
+[[gnu::always_inline]] inline V StepV(const Biquad& s, V& z1, V& z2, V in) {
+  const V y = s.b0 * in + z1;
   z1 = s.b1 * in - s.a1 * y + z2;
   z2 = s.b2 * in - s.a2 * y;
   return y;
 }
 
-template <int K>
-void RunSectionsInterleaved(std::span<const Biquad> sections, double* x, size_t n,
-                            std::ptrdiff_t step) {
-  constexpr int C = 2 * K;
+template <typename V, int K>
+[[gnu::always_inline]] inline void RunSectionsInterleaved(std::span<const Biquad> sections,
+                                                          double* x, size_t n,
+                                                          std::ptrdiff_t step) {
+  constexpr int W = static_cast<int>(sizeof(V) / sizeof(double));
+  constexpr int C = W * K;
   if (n == 0) return;
   size_t k = 0;
   for (; k + 1 < sections.size(); k += 2) {
@@ -358,19 +367,19 @@ void RunSectionsInterleaved(std::span<const Biquad> sections, double* x, size_t 
       z[2][c] = sq.z1;
       z[3][c] = sq.z2;
     }
-    Pair z1p[K], z2p[K], z1q[K], z2q[K];
+    V z1p[K], z2p[K], z1q[K], z2q[K];
     for (int h = 0; h < K; ++h) {
-      z1p[h] = LoadPair(&z[0][2 * h]);
-      z2p[h] = LoadPair(&z[1][2 * h]);
-      z1q[h] = LoadPair(&z[2][2 * h]);
-      z2q[h] = LoadPair(&z[3][2 * h]);
+      z1p[h] = LoadV<V>(&z[0][W * h]);
+      z2p[h] = LoadV<V>(&z[1][W * h]);
+      z1q[h] = LoadV<V>(&z[2][W * h]);
+      z2q[h] = LoadV<V>(&z[3][W * h]);
     }
     double* v = x;
     for (size_t i = 1; i < n; ++i) {
       v += step * C;
       for (int h = 0; h < K; ++h) {
-        const Pair y = StepPair(p, z1p[h], z2p[h], LoadPair(v + 2 * h));
-        StorePair(v + 2 * h, StepPair(q, z1q[h], z2q[h], y));
+        const V y = StepV(p, z1p[h], z2p[h], LoadV<V>(v + W * h));
+        StoreV(v + W * h, StepV(q, z1q[h], z2q[h], y));
       }
     }
   }
@@ -382,17 +391,72 @@ void RunSectionsInterleaved(std::span<const Biquad> sections, double* x, size_t 
       z[0][c] = sp.z1;
       z[1][c] = sp.z2;
     }
-    Pair z1p[K], z2p[K];
+    V z1p[K], z2p[K];
     for (int h = 0; h < K; ++h) {
-      z1p[h] = LoadPair(&z[0][2 * h]);
-      z2p[h] = LoadPair(&z[1][2 * h]);
+      z1p[h] = LoadV<V>(&z[0][W * h]);
+      z2p[h] = LoadV<V>(&z[1][W * h]);
     }
     double* v = x;
     for (size_t i = 0; i < n; ++i, v += step * C) {
-      for (int h = 0; h < K; ++h)
-        StorePair(v + 2 * h, StepPair(p, z1p[h], z2p[h], LoadPair(v + 2 * h)));
+      for (int h = 0; h < K; ++h) StoreV(v + W * h, StepV(p, z1p[h], z2p[h], LoadV<V>(v + W * h)));
     }
   }
+}
+
+// The forward pass over the interleaved samples data[0 .. len) then the backward one, K
+// registers of V per sample.
+template <typename V, int K>
+[[gnu::always_inline]] inline void ForwardBackward(std::span<const Biquad> sections, double* data,
+                                                   size_t len) {
+  constexpr int C = static_cast<int>(sizeof(V) / sizeof(double)) * K;
+  RunSectionsInterleaved<V, K>(sections, data, len, 1);
+  RunSectionsInterleaved<V, K>(sections, data + (len - 1) * C, len, -1);
+}
+
+// k pairs (1..8) per sample.
+void ForwardBackwardPairs(int k, std::span<const Biquad> sections, double* data, size_t len) {
+  switch (k) {
+    case 1:
+      return ForwardBackward<Pair, 1>(sections, data, len);
+    case 2:
+      return ForwardBackward<Pair, 2>(sections, data, len);
+    case 3:
+      return ForwardBackward<Pair, 3>(sections, data, len);
+    case 4:
+      return ForwardBackward<Pair, 4>(sections, data, len);
+    case 5:
+      return ForwardBackward<Pair, 5>(sections, data, len);
+    case 6:
+      return ForwardBackward<Pair, 6>(sections, data, len);
+    case 7:
+      return ForwardBackward<Pair, 7>(sections, data, len);
+    default:
+      return ForwardBackward<Pair, 8>(sections, data, len);
+  }
+}
+
+// k quads (1..4) per sample; only when the CPU has AVX.
+[[gnu::target("avx")]] void ForwardBackwardQuads(int k, std::span<const Biquad> sections,
+                                                 double* data, size_t len) {
+  switch (k) {
+    case 1:
+      return ForwardBackward<Quad, 1>(sections, data, len);
+    case 2:
+      return ForwardBackward<Quad, 2>(sections, data, len);
+    case 3:
+      return ForwardBackward<Quad, 3>(sections, data, len);
+    default:
+      return ForwardBackward<Quad, 4>(sections, data, len);
+  }
+}
+
+bool CpuHasAvx() {
+#if defined(__x86_64__) || defined(__i386__)
+  static const bool avx = __builtin_cpu_supports("avx");
+  return avx;
+#else
+  return false;
+#endif
 }
 
 }  // namespace
@@ -455,22 +519,25 @@ bool ZeroPhaseLowPass(std::span<double> x, int order, double cutoff_hz, double f
 
 namespace {
 
-// ZeroPhaseLowPass of m <= 8 channels with the same finite runs `runs`, filtered together:
-// channel c at buf[i * ns + c] (ns = m rounded up to even; a padding channel of zeros stays 0).
+// ZeroPhaseLowPass of m <= 16 channels with the same finite runs `runs`, filtered together:
+// channel c at buf[i * ns + c] (ns = m rounded up to whole registers; padding channels of
+// zeros stay 0).
 void LowPassTogether(std::span<const std::span<double>> xs,
                      std::span<const std::pair<size_t, size_t>> runs,
                      std::span<const Biquad> sections, int pad_wanted) {
   thread_local std::vector<double> buf;
   const size_t m = xs.size();
-  const size_t ns = (m + 1) / 2 * 2;
+  const bool quads = CpuHasAvx();
+  const size_t width = quads ? 4 : 2;
+  const size_t ns = (m + width - 1) / width * width;
   for (auto [b, e] : runs) {
     const int n = static_cast<int>(e - b);
     if (n < 4) continue;
     const int pad = std::min(pad_wanted, n - 1);
     const size_t len = n + 2 * pad;
     buf.resize(len * ns);
-    if (m < ns) {
-      for (size_t i = 0; i < len; ++i) buf[i * ns + m] = 0.0;
+    for (size_t c = m; c < ns; ++c) {
+      for (size_t i = 0; i < len; ++i) buf[i * ns + c] = 0.0;
     }
     // Padded as ZeroPhaseLowPass; the run itself copied sample by sample (buf in order).
     double* const data = buf.data();
@@ -480,32 +547,19 @@ void LowPassTogether(std::span<const std::span<double>> xs,
       for (int i = 0; i < pad; ++i) data[i * ns + c] = 2 * first - x[b + pad - i];
       for (int i = 0; i < pad; ++i) data[(pad + n + i) * ns + c] = 2 * last - x[e - 2 - i];
     }
-    const double* src[8];
+    const double* src[16];
     for (size_t c = 0; c < m; ++c) src[c] = xs[c].data() + b;
     for (int i = 0; i < n; ++i) {
       double* row = data + (pad + i) * ns;
       for (size_t c = 0; c < m; ++c) row[c] = src[c][i];
     }
-    double* back = data + (len - 1) * ns;
-    auto run = [&](auto k) {
-      RunSectionsInterleaved<decltype(k)::value>(sections, data, len, 1);
-      RunSectionsInterleaved<decltype(k)::value>(sections, back, len, -1);
-    };
-    switch (ns / 2) {
-      case 1:
-        run(std::integral_constant<int, 1>());
-        break;
-      case 2:
-        run(std::integral_constant<int, 2>());
-        break;
-      case 3:
-        run(std::integral_constant<int, 3>());
-        break;
-      default:
-        run(std::integral_constant<int, 4>());
-        break;
+    const int regs = static_cast<int>(ns / width);
+    if (quads) {
+      ForwardBackwardQuads(regs, sections, data, len);
+    } else {
+      ForwardBackwardPairs(regs, sections, data, len);
     }
-    double* dst[8];
+    double* dst[16];
     for (size_t c = 0; c < m; ++c) dst[c] = xs[c].data() + b;
     for (int i = 0; i < n; ++i) {
       const double* row = data + (pad + i) * ns;
@@ -523,8 +577,8 @@ bool ZeroPhaseLowPassMany(std::span<const std::span<double>> xs, int order, doub
   if (design >= 0.49 * fs_hz) return false;
   const std::vector<Biquad> sections = DesignButterworthLowPass(order, design, fs_hz);
   const int pad_wanted = std::max(3 * (order + 1), static_cast<int>(6.0 * fs_hz / cutoff_hz));
-  // Channels with the same finite runs are filtered together, up to 8 at a time: their
-  // recurrences are independent, so they overlap (and go two per instruction).
+  // Channels with the same finite runs are filtered together, up to 16 at a time: their
+  // recurrences are independent, so they overlap (and go two or four per instruction).
   const size_t nc = xs.size();
   std::vector<std::vector<std::pair<size_t, size_t>>> runs(nc);
   for (size_t c = 0; c < nc; ++c) {
@@ -540,8 +594,8 @@ bool ZeroPhaseLowPassMany(std::span<const std::span<double>> xs, int order, doub
       done[c] = true;
       group.push_back(xs[c]);
     }
-    for (size_t g = 0; g < group.size(); g += 8) {
-      const size_t m = std::min<size_t>(8, group.size() - g);
+    for (size_t g = 0; g < group.size(); g += 16) {
+      const size_t m = std::min<size_t>(16, group.size() - g);
       LowPassTogether(std::span(group).subspan(g, m), runs[c0], sections, pad_wanted);
     }
   }
