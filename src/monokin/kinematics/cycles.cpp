@@ -356,14 +356,21 @@ GaitSummary DetectGait(std::span<const GaitFrame> feet, std::span<const double> 
   // Distance between obs[i][t] and obs[j][u] (|t - u| is 1 or 2), each computed once: the
   // neighbour searches below ask for the same pairs from both frames. (The cache holds the
   // pair one way round; the other way is the hypot of the negated differences: equal.)
-  std::vector<std::array<double, 8>> pair_cache(n);
-  for (auto& c : pair_cache) c.fill(kNaN);
+  // The pairs of the last few frames only (frame t in row t % 4, tagged with t): the searches
+  // ask for pairs near the frame they are at; an evicted pair is computed again (same value).
+  std::array<std::array<double, 8>, 4> pair_cache;
+  std::array<int, 4> pair_tag;
+  pair_tag.fill(-1);
   auto dist = [&](int t, int i, int u, int j) {
     if (u < t) {
       std::swap(t, u);
       std::swap(i, j);
     }
-    double& d = pair_cache[t][(u - t - 1) * 4 + i * 2 + j];
+    if (pair_tag[t % 4] != t) {
+      pair_tag[t % 4] = t;
+      pair_cache[t % 4].fill(kNaN);
+    }
+    double& d = pair_cache[t % 4][(u - t - 1) * 4 + i * 2 + j];
     if (std::isnan(d)) {
       const FootObs& p = obs[i][t];
       const FootObs& q = obs[j][u];

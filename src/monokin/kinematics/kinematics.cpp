@@ -338,7 +338,10 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
   // world points copied while the poses are read (the markers use them when there are world
   // landmarks), image points only without world landmarks (with them and no metric scale, the
   // rare case, the markers read the samples again).
-  std::vector<Vec3> raw_world(has_world ? n * kNumUnused : 0, Vec3{kNaN, kNaN, kNaN});
+  // (As the model's floats, half the memory; NaN where not visible.)
+  constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
+  std::vector<WorldPoint> raw_world(has_world ? n * kNumUnused : 0,
+                                    WorldPoint{kNaNf, kNaNf, kNaNf});
   std::vector<Vec3> raw_image(has_world ? 0 : n * kNumUnused, Vec3{kNaN, kNaN, kNaN});
   std::vector<const AthleteSample*> sample_at(n, nullptr);  // null where not seen
   // Every series is written once, in order: from the pose, or NaN.
@@ -384,8 +387,7 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
     if (!w_ok) continue;
     for (int j = 0; j < bp::kCount; ++j) {
       if (kUnusedIndex[j] >= 0 && visible(p.keypoints[j])) {
-        raw_world[i * kNumUnused + kUnusedIndex[j]] = {p.world[j].x_m, p.world[j].y_m,
-                                                       p.world[j].z_m};
+        raw_world[i * kNumUnused + kUnusedIndex[j]] = p.world[j];
       }
     }
   }
@@ -620,7 +622,8 @@ Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,
           const size_t q = static_cast<size_t>(kUsedIndex[j]);
           w = {coord(q, 2)[i], coord(q, 3)[i], coord(q, 4)[i]};
         } else {
-          w = raw_world[i * kNumUnused + kUnusedIndex[j]];
+          const WorldPoint& r = raw_world[i * kNumUnused + kUnusedIndex[j]];
+          w = {r.x_m, r.y_m, r.z_m};
         }
         p = {hip.x + w.x, hip.y - w.y, w.z};  // world y is down; put the hips at the 2D track
       } else {
