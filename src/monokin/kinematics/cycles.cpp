@@ -51,14 +51,29 @@ void FiniteRanks(std::span<const double> x, size_t count, double lo, double hi,
   for (double v : x) {
     if (std::isfinite(v)) ++hist[bucket(v)];
   }
+  // The bucket of each rank and the values below it; then one pass collects every wanted
+  // bucket's values (buckets marked in `want`, their values grouped by bucket afterwards).
+  std::vector<size_t> bucket_of(ks.size()), below_of(ks.size());
+  std::vector<std::uint8_t> want(kBuckets, 0);
   for (size_t r = 0; r < ks.size(); ++r) {
     size_t b = 0, below = 0;  // values in buckets before b
     while (below + hist[b] <= ks[r]) below += hist[b++];
+    bucket_of[r] = b;
+    below_of[r] = below;
+    want[b] = 1;
+  }
+  std::vector<std::pair<size_t, double>> picked;  // (bucket, value)
+  for (double v : x) {
+    if (!std::isfinite(v)) continue;
+    const size_t b = bucket(v);
+    if (want[b]) picked.emplace_back(b, v);
+  }
+  for (size_t r = 0; r < ks.size(); ++r) {
     pick.clear();
-    for (double v : x) {
-      if (std::isfinite(v) && bucket(v) == b) pick.push_back(v);
+    for (const auto& [b, v] : picked) {
+      if (b == bucket_of[r]) pick.push_back(v);
     }
-    const size_t k = ks[r] - below;
+    const size_t k = ks[r] - below_of[r];
     std::nth_element(pick.begin(), pick.begin() + static_cast<std::ptrdiff_t>(k), pick.end());
     out[r] = pick[k];
   }
@@ -137,14 +152,22 @@ RepetitionSummary DetectRepetitions(std::span<const double> x, std::span<const d
                                     const std::string& signal) {
   RepetitionSummary out;
   out.signal = signal;
-  size_t count = 0;
-  double vmin = std::numeric_limits<double>::infinity(), vmax = -vmin;
-  for (double v : x) {
-    if (!std::isfinite(v)) continue;
-    ++count;
-    vmin = std::min(vmin, v);
-    vmax = std::max(vmax, v);
+  // Count and range of the finite values, four independent accumulators (no branch, no
+  // chain through one minimum).
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  size_t counts[4] = {0, 0, 0, 0};
+  double mins[4] = {kInf, kInf, kInf, kInf}, maxs[4] = {-kInf, -kInf, -kInf, -kInf};
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i];
+    const bool f = std::isfinite(v);
+    const size_t a = i % 4;
+    counts[a] += f;
+    mins[a] = f && v < mins[a] ? v : mins[a];
+    maxs[a] = f && v > maxs[a] ? v : maxs[a];
   }
+  const size_t count = counts[0] + counts[1] + counts[2] + counts[3];
+  const double vmin = std::min(std::min(mins[0], mins[1]), std::min(mins[2], mins[3]));
+  const double vmax = std::max(std::max(maxs[0], maxs[1]), std::max(maxs[2], maxs[3]));
   if (count < 4) return out;
   auto rank = [&](double q) {
     return std::min(count - 1, static_cast<size_t>(q * static_cast<double>(count - 1) + 0.5));
