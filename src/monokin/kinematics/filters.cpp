@@ -7,7 +7,9 @@
 #include <bit>
 #include <cmath>
 #include <complex>
+#include <cstdint>
 #include <cstring>
+#include <limits>
 #include <numbers>
 #include <type_traits>
 #include <utility>
@@ -604,65 +606,89 @@ bool ZeroPhaseLowPassMany(std::span<const std::span<double>> xs, int order, doub
 
 namespace {
 
-// OneEuro on C series of equal length in lockstep: their recurrences (four divisions deep per
-// sample) are independent, so they overlap. The same arithmetic per series as one at a time.
-template <int C>
-void OneEuroLanes(const std::span<double>* xs, double fs_hz, const OneEuroParams& p) {
+// |x| lane by lane (the sign bit cleared, as std::abs).
+template <typename V>
+[[gnu::always_inline]] inline V AbsLanes(V x) {
+  using M = decltype(V{} < V{});
+  return std::bit_cast<V>(std::bit_cast<M>(x) & std::numeric_limits<std::int64_t>::max());
+}
+
+// The One-Euro filter of `count` series of the same length (count <= K * W), one per lane of K
+// registers of V (W lanes each; lanes past `count` idle): the filters of different series are
+// independent, so they run in lockstep, W per instruction (the recurrence is four divisions
+// deep, so one series at a time waits on it). Every lane does the scalar operations in the
+// scalar order (no FMA): each series gets the values it gets alone. V is a pair (SSE2) or a
+// quad (AVX: only inside OneEuroQuads, built for it).
+template <typename V, int K>
+[[gnu::always_inline]] inline void OneEuroOf(const std::span<double>* xs, size_t count,
+                                             double fs_hz, const OneEuroParams& p) {
+  constexpr int W = static_cast<int>(sizeof(V) / sizeof(double));
+  using M = decltype(V{} < V{});
   const double dt = 1.0 / fs_hz;
-  auto alpha = [dt](double cutoff) {
-    const double tau = 1.0 / (2.0 * kPi * cutoff);
-    return 1.0 / (1.0 + tau / dt);
-  };
-  const double a_d = alpha(p.d_cutoff_hz);
-  bool started[C] = {};
-  double prev[C] = {}, dprev[C] = {};
+  const double tau_d = 1.0 / (2.0 * kPi * p.d_cutoff_hz);
+  const double a_d = 1.0 / (1.0 + tau_d / dt);
+  V prev[K] = {}, dprev[K] = {};
+  M started[K] = {};
   const size_t n = xs[0].size();
   for (size_t i = 0; i < n; ++i) {
-    for (int c = 0; c < C; ++c) {
-      double& v = xs[c][i];
-      if (!std::isfinite(v)) {
-        started[c] = false;
-      } else if (!started[c]) {
-        prev[c] = v;
-        dprev[c] = 0;
-        started[c] = true;
-      } else {
-        const double dx = (v - prev[c]) / dt;
-        dprev[c] += a_d * (dx - dprev[c]);
-        const double cutoff = p.min_cutoff_hz + p.beta * std::abs(dprev[c]) / p.speed_scale;
-        prev[c] += alpha(cutoff) * (v - prev[c]);
-        v = prev[c];
+    for (int h = 0; h < K; ++h) {
+      V v = {};
+      for (int l = 0; l < W; ++l) {
+        const size_t c = static_cast<size_t>(h * W + l);
+        v[l] = c < count ? xs[c][i] : std::numeric_limits<double>::quiet_NaN();
+      }
+      const M finite = (v - v) == 0;
+      const M run = finite & started[h];  // filtered; finite and not started: starts here
+      const V dx = (v - prev[h]) / dt;
+      const V d = dprev[h] + a_d * (dx - dprev[h]);
+      const V cutoff = p.min_cutoff_hz + p.beta * AbsLanes(d) / p.speed_scale;
+      const V tau = 1.0 / (2.0 * kPi * cutoff);
+      const V alpha = 1.0 / (1.0 + tau / dt);
+      const V next = prev[h] + alpha * (v - prev[h]);
+      const M start = finite & ~started[h];
+      prev[h] = run ? next : (start ? v : prev[h]);
+      dprev[h] = run ? d : (start ? V{} : dprev[h]);
+      started[h] = finite;
+      for (int l = 0; l < W; ++l) {
+        if (run[l]) xs[static_cast<size_t>(h * W + l)][i] = next[l];
       }
     }
   }
 }
 
+// Up to 8 series, two per register (see OneEuroOf).
+void OneEuroPairs(const std::span<double>* xs, size_t count, double fs_hz, const OneEuroParams& p) {
+  if (count <= 2) return OneEuroOf<Pair, 1>(xs, count, fs_hz, p);
+  if (count <= 4) return OneEuroOf<Pair, 2>(xs, count, fs_hz, p);
+  return OneEuroOf<Pair, 4>(xs, count, fs_hz, p);
+}
+
+// Up to 16 series; only when the CPU has AVX.
+[[gnu::target("avx")]] void OneEuroQuads(const std::span<double>* xs, size_t count, double fs_hz,
+                                         const OneEuroParams& p) {
+  if (count <= 4) return OneEuroOf<Quad, 1>(xs, count, fs_hz, p);
+  if (count <= 8) return OneEuroOf<Quad, 2>(xs, count, fs_hz, p);
+  return OneEuroOf<Quad, 4>(xs, count, fs_hz, p);
+}
+
 }  // namespace
 
 void OneEuro(std::span<double> x, double fs_hz, const OneEuroParams& p) {
-  OneEuroLanes<1>(&x, fs_hz, p);
+  OneEuroPairs(&x, 1, fs_hz, p);
 }
 
 void OneEuroMany(std::span<const std::span<double>> xs, double fs_hz, const OneEuroParams& p) {
-  size_t c = 0;
-  auto same_size = [&](size_t m) {
-    for (size_t k = 1; k < m; ++k) {
-      if (xs[c + k].size() != xs[c].size()) return false;
-    }
-    return true;
-  };
-  while (c < xs.size()) {
-    const size_t left = xs.size() - c;
-    if (left >= 4 && same_size(4)) {
-      OneEuroLanes<4>(&xs[c], fs_hz, p);
-      c += 4;
-    } else if (left >= 2 && same_size(2)) {
-      OneEuroLanes<2>(&xs[c], fs_hz, p);
-      c += 2;
+  const bool quads = CpuHasAvx();
+  const size_t most = quads ? 16 : 8;
+  for (size_t c = 0; c < xs.size();) {
+    size_t m = 1;  // consecutive series of the same length, up to `most`
+    while (m < most && c + m < xs.size() && xs[c + m].size() == xs[c].size()) ++m;
+    if (quads) {
+      OneEuroQuads(&xs[c], m, fs_hz, p);
     } else {
-      OneEuroLanes<1>(&xs[c], fs_hz, p);
-      c += 1;
+      OneEuroPairs(&xs[c], m, fs_hz, p);
     }
+    c += m;
   }
 }
 
