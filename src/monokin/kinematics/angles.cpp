@@ -231,16 +231,16 @@ namespace lanes {
 void Angles2DV(const Skeletons<V2>& s, double facing, JointsV<V2>& joint, SegmentsV<V2>& segment) {
   Angles2DOf(s, facing, joint, segment);
 }
-[[gnu::target("avx")]] void Angles2DV(const Skeletons<V4>& s, double facing, JointsV<V4>& joint,
-                                      SegmentsV<V4>& segment) {
+MONOKIN_KIN_AVX void Angles2DV(const Skeletons<V4>& s, double facing, JointsV<V4>& joint,
+                               SegmentsV<V4>& segment) {
   Angles2DOf(s, facing, joint, segment);
 }
 void JointAngles3DV(const Skeletons<V2>& s, JointsV<V2>& out) { JointAngles3DOf(s, out); }
-[[gnu::target("avx")]] void JointAngles3DV(const Skeletons<V4>& s, JointsV<V4>& out) {
+MONOKIN_KIN_AVX void JointAngles3DV(const Skeletons<V4>& s, JointsV<V4>& out) {
   JointAngles3DOf(s, out);
 }
 void SegmentAngles3DV(const Skeletons<V2>& s, SegmentsV<V2>& out) { SegmentAngles3DOf(s, out); }
-[[gnu::target("avx")]] void SegmentAngles3DV(const Skeletons<V4>& s, SegmentsV<V4>& out) {
+MONOKIN_KIN_AVX void SegmentAngles3DV(const Skeletons<V4>& s, SegmentsV<V4>& out) {
   SegmentAngles3DOf(s, out);
 }
 

@@ -166,7 +166,7 @@ template <typename V>
 namespace lanes {
 
 void CentreOfMassV(const Skeletons<V2>& s, Sex sex, P<V2>& out) { CentreOfMassOf(s, sex, out); }
-[[gnu::target("avx")]] void CentreOfMassV(const Skeletons<V4>& s, Sex sex, P<V4>& out) {
+MONOKIN_KIN_AVX void CentreOfMassV(const Skeletons<V4>& s, Sex sex, P<V4>& out) {
   CentreOfMassOf(s, sex, out);
 }
 

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "monokin/core/check.h"
+#include "monokin/kinematics/cpu_avx.h"
 #include "monokin/kinematics/hampel_lanes.h"
 
 namespace monokin::kinematics {
@@ -438,8 +439,8 @@ void ForwardBackwardPairs(int k, std::span<const Biquad> sections, double* data,
 }
 
 // k quads (1..4) per sample; only when the CPU has AVX.
-[[gnu::target("avx")]] void ForwardBackwardQuads(int k, std::span<const Biquad> sections,
-                                                 double* data, size_t len) {
+MONOKIN_KIN_AVX void ForwardBackwardQuads(int k, std::span<const Biquad> sections, double* data,
+                                          size_t len) {
   switch (k) {
     case 1:
       return ForwardBackward<Quad, 1>(sections, data, len);
@@ -450,15 +451,6 @@ void ForwardBackwardPairs(int k, std::span<const Biquad> sections, double* data,
     default:
       return ForwardBackward<Quad, 4>(sections, data, len);
   }
-}
-
-bool CpuHasAvx() {
-#if defined(__x86_64__) || defined(__i386__)
-  static const bool avx = __builtin_cpu_supports("avx");
-  return avx;
-#else
-  return false;
-#endif
 }
 
 }  // namespace
@@ -664,8 +656,8 @@ void OneEuroPairs(const std::span<double>* xs, size_t count, double fs_hz, const
 }
 
 // Up to 16 series; only when the CPU has AVX.
-[[gnu::target("avx")]] void OneEuroQuads(const std::span<double>* xs, size_t count, double fs_hz,
-                                         const OneEuroParams& p) {
+MONOKIN_KIN_AVX void OneEuroQuads(const std::span<double>* xs, size_t count, double fs_hz,
+                                  const OneEuroParams& p) {
   if (count <= 4) return OneEuroOf<Quad, 1>(xs, count, fs_hz, p);
   if (count <= 8) return OneEuroOf<Quad, 2>(xs, count, fs_hz, p);
   return OneEuroOf<Quad, 4>(xs, count, fs_hz, p);

@@ -152,8 +152,8 @@ void AnglePassV2(const SeriesFrames& image, const SeriesFrames* world, double fa
   AnglePassOf<lanes::V2>(image, world, facing, sex, out);
 }
 // Only when the CPU has AVX (lanes::HaveV4).
-[[gnu::target("avx")]] void AnglePassV4(const SeriesFrames& image, const SeriesFrames* world,
-                                        double facing, Sex sex, const AnglePassOut& out) {
+MONOKIN_KIN_AVX void AnglePassV4(const SeriesFrames& image, const SeriesFrames* world,
+                                 double facing, Sex sex, const AnglePassOut& out) {
   AnglePassOf<lanes::V4>(image, world, facing, sex, out);
 }
 

@@ -22,6 +22,7 @@
 
 #include "monokin/kinematics/angles.h"
 #include "monokin/kinematics/body.h"
+#include "monokin/kinematics/cpu_avx.h"
 #include "monokin/kinematics/series_frame.h"
 
 namespace monokin::kinematics::lanes {
@@ -202,13 +203,6 @@ void CentreOfMassV(const Skeletons<V2>& s, Sex sex, P<V2>& out);
 void CentreOfMassV(const Skeletons<V4>& s, Sex sex, P<V4>& out);
 
 // Whether the V4 forms may run here (the CPU has AVX).
-inline bool HaveV4() {
-#if defined(__x86_64__) || defined(__i386__)
-  static const bool avx = __builtin_cpu_supports("avx");
-  return avx;
-#else
-  return false;
-#endif
-}
+inline bool HaveV4() { return CpuHasAvx(); }
 
 }  // namespace monokin::kinematics::lanes

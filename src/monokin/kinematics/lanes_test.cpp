@@ -117,7 +117,7 @@ void CheckWidth(const Series& s) {
   }
 }
 
-[[gnu::target("avx")]] void CheckFour(const Series& s) { CheckWidth<lanes::V4>(s); }
+MONOKIN_KIN_AVX void CheckFour(const Series& s) { CheckWidth<lanes::V4>(s); }
 
 TEST(Lanes, FramesAtOnceEqualOneByOne) {
   for (size_t n : {1u, 2u, 3u, 5u, 203u}) {

@@ -192,7 +192,7 @@ std::vector<bool> DetectSwapsOf(const Frames& image, bool causal) {
             d[h] = Sqrt2(SquaredDist2(pc, pred));
           }
           for (int h = 0; h < 4; ++h) t2[h] += d[h];
-          for (int h = 0; h < 4; ++h) t2[h] += __builtin_shuffle(d[3 - h], M2{1, 0});
+          for (int h = 0; h < 4; ++h) t2[h] += V2{d[3 - h][1], d[3 - h][0]};
         }
         std::array<double, 8>& trans = block[k - k0];  // [4 sa + 2 sb + sc]
         for (int h = 0; h < 4; ++h) {
