@@ -57,6 +57,11 @@ BoxPx Grow(const BoxPx& a, double b) {
                static_cast<float>(a.w * (1 + 2 * b)), static_cast<float>(a.h * (1 + 2 * b))};
 }
 
+// `a` moved by (dx, dy) pixels.
+BoxPx Translate(const BoxPx& a, double dx, double dy) {
+  return BoxPx{static_cast<float>(a.x + dx), static_cast<float>(a.y + dy), a.w, a.h};
+}
+
 // `a` moved by the camera: centre through the affine map, size scaled by sqrt|det A|.
 BoxPx WarpBox(const cv::Matx23d& m, const BoxPx& a) {
   const double cx = a.cx(), cy = a.cy();
@@ -469,9 +474,15 @@ class ByteTracker final : public Tracker {
     };
     const double mx = significant(ex), my = significant(ey);
     if (mx == 0 && my == 0) return;
+    // Everything that compares boxes moves: the filter, the state kept for the re-update, the
+    // last observation (recovery by last box) and the history (motion direction).
     for (TrackState& tr : tracks_) {
       const double h = std::max(1.0, tr.kf.state()(3));
-      tr.kf.Shift(mx * h, my * h);
+      const double dx = mx * h, dy = my * h;
+      tr.kf.Shift(dx, dy);
+      tr.kf_at_obs.Shift(dx, dy);
+      tr.last_det = Translate(tr.last_det, dx, dy);
+      for (Observation& o : tr.history) o.box = Translate(o.box, dx, dy);
     }
   }
 
