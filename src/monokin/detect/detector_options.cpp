@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "monokin/core/log.h"
+#include "monokin/core/options.h"
 #include "monokin/detect/detector.h"
 #include "monokin/detect/hog_detector.h"
 #include "monokin/detect/yolox_detector.h"
@@ -70,29 +71,25 @@ Status DetectorOptions::Validate() const {
   return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
-void to_json(nlohmann::json& j, const DetectorOptions& o) {
-  j = nlohmann::json{{"backend", o.backend},
-                     {"model_path", o.model_path},
-                     {"min_score", o.min_score},
-                     {"nms_iou", o.nms_iou},
-                     {"input_size_px", o.input_size_px},
-                     {"threads", o.threads},
-                     {"hog_upscale", o.hog_upscale},
-                     {"hog_pyramid_scale", o.hog_pyramid_scale}};
+template <typename O, typename F>
+void DetectorFields(O& o, F&& f) {
+  f("backend", o.backend);
+  f("model_path", o.model_path);
+  f("min_score", o.min_score);
+  f("nms_iou", o.nms_iou);
+  f("input_size_px", o.input_size_px);
+  f("threads", o.threads);
+  f("hog_upscale", o.hog_upscale);
+  f("hog_pyramid_scale", o.hog_pyramid_scale);
 }
 
+void to_json(nlohmann::json& j, const DetectorOptions& o) {
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { DetectorFields(oo, f); });
+}
+
+// Keys that are absent keep their current value (MergeConfig rejects unknown keys upstream).
 void from_json(const nlohmann::json& j, DetectorOptions& o) {
-  auto read = [&j](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  read("backend", o.backend);
-  read("model_path", o.model_path);
-  read("min_score", o.min_score);
-  read("nms_iou", o.nms_iou);
-  read("input_size_px", o.input_size_px);
-  read("threads", o.threads);
-  read("hog_upscale", o.hog_upscale);
-  read("hog_pyramid_scale", o.hog_pyramid_scale);
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { DetectorFields(oo, f); });
 }
 
 Result<std::unique_ptr<Detector>> MakeDetector(const DetectorOptions& options) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <fmt/format.h>
 
+#include "monokin/core/options.h"
 #include "monokin/output/run_outputs.h"
 
 namespace monokin::output {
@@ -37,30 +38,26 @@ Status OutputOptions::Validate() const {
   return InvalidArgument(errors);
 }
 
-void to_json(nlohmann::json& j, const OutputOptions& o) {
-  j = nlohmann::json{{"annotated_video", o.annotated_video}, {"video_codec", o.video_codec},
-                     {"trail_frames", o.trail_frames},       {"frames_jsonl", o.frames_jsonl},
-                     {"athletes_csv", o.athletes_csv},       {"mot", o.mot},
-                     {"highlights", o.highlights},
-                     {"highlight_pre_roll_s", o.highlight_pre_roll_s},
-                     {"highlight_post_roll_s", o.highlight_post_roll_s}};
+template <typename O, typename F>
+void OutputFields(O& o, F&& f) {
+  f("annotated_video", o.annotated_video);
+  f("video_codec", o.video_codec);
+  f("trail_frames", o.trail_frames);
+  f("frames_jsonl", o.frames_jsonl);
+  f("athletes_csv", o.athletes_csv);
+  f("mot", o.mot);
+  f("highlights", o.highlights);
+  f("highlight_pre_roll_s", o.highlight_pre_roll_s);
+  f("highlight_post_roll_s", o.highlight_post_roll_s);
 }
 
-// Keys that are absent keep their current value (the config layer has already merged the file
-// onto the defaults and rejected unknown keys and wrong kinds).
+void to_json(nlohmann::json& j, const OutputOptions& o) {
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { OutputFields(oo, f); });
+}
+
+// Keys that are absent keep their current value (MergeConfig rejects unknown keys upstream).
 void from_json(const nlohmann::json& j, OutputOptions& o) {
-  auto read = [&j](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  read("annotated_video", o.annotated_video);
-  read("video_codec", o.video_codec);
-  read("trail_frames", o.trail_frames);
-  read("frames_jsonl", o.frames_jsonl);
-  read("athletes_csv", o.athletes_csv);
-  read("mot", o.mot);
-  read("highlights", o.highlights);
-  read("highlight_pre_roll_s", o.highlight_pre_roll_s);
-  read("highlight_post_roll_s", o.highlight_post_roll_s);
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { OutputFields(oo, f); });
 }
 
 }  // namespace monokin::output

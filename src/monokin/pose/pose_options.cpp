@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "monokin/core/options.h"
 #include "monokin/pose/pose_estimator.h"
 
 namespace monokin::pose {
@@ -30,26 +31,23 @@ Status PoseOptions::Validate() const {
   return InvalidArgument(message);
 }
 
-void to_json(nlohmann::json& j, const PoseOptions& o) {
-  j = nlohmann::json{{"model", o.model},
-                     {"models_dir", o.models_dir},
-                     {"min_presence", o.min_presence},
-                     {"threads", o.threads},
-                     {"seed_with_detector", o.seed_with_detector},
-                     {"box_scale", o.box_scale}};
+template <typename O, typename F>
+void PoseFields(O& o, F&& f) {
+  f("model", o.model);
+  f("models_dir", o.models_dir);
+  f("min_presence", o.min_presence);
+  f("threads", o.threads);
+  f("seed_with_detector", o.seed_with_detector);
+  f("box_scale", o.box_scale);
 }
 
+void to_json(nlohmann::json& j, const PoseOptions& o) {
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { PoseFields(oo, f); });
+}
+
+// Keys that are absent keep their current value (MergeConfig rejects unknown keys upstream).
 void from_json(const nlohmann::json& j, PoseOptions& o) {
-  // Missing keys keep their defaults; unknown keys are rejected by MergeConfig upstream.
-  auto read = [&j](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  read("model", o.model);
-  read("models_dir", o.models_dir);
-  read("min_presence", o.min_presence);
-  read("threads", o.threads);
-  read("seed_with_detector", o.seed_with_detector);
-  read("box_scale", o.box_scale);
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { PoseFields(oo, f); });
 }
 
 }  // namespace monokin::pose
