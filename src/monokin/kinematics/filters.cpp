@@ -167,12 +167,7 @@ int Hampel(std::span<double> x, int half_window, double n_sigmas, bool causal) {
   if (x.size() >= 2) {
     // Checked here, in code built for the baseline: the AVX translation unit may use AVX
     // instructions anywhere in its functions.
-#if defined(__x86_64__) && defined(__GNUC__)
-    static const bool has_avx = __builtin_cpu_supports("avx");
-#else
-    constexpr bool has_avx = false;
-#endif
-    if (has_avx) {
+    if (CpuHasAvx()) {
       const int r = HampelAvx(2 * half_window + 1, x, before, limit, causal);
       if (r >= 0) return r;
     }

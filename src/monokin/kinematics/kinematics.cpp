@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "monokin/core/config.h"
+#include "monokin/core/options.h"
 #include "monokin/kinematics/angles.h"
 #include "monokin/kinematics/body.h"
 #include "monokin/kinematics/cycles.h"
@@ -230,47 +231,34 @@ Result<KinematicsOptions> KinematicsOptions::ForAthlete(TrackId id) const {
   return out;
 }
 
-void to_json(nlohmann::json& j, const KinematicsOptions& o) {
-  j = nlohmann::json{{"height_m", o.height_m},
-                     {"sex", o.sex},
-                     {"min_visibility", o.min_visibility},
-                     {"cutoff_hz", o.cutoff_hz},
-                     {"filter_order", o.filter_order},
-                     {"max_gap_s", o.max_gap_s},
-                     {"hampel_window_s", o.hampel_window_s},
-                     {"hampel_sigmas", o.hampel_sigmas},
-                     {"one_euro_min_cutoff_hz", o.one_euro_min_cutoff_hz},
-                     {"one_euro_beta", o.one_euro_beta},
-                     {"one_euro_d_cutoff_hz", o.one_euro_d_cutoff_hz},
-                     {"derivative_window_s", o.derivative_window_s},
-                     {"causal", o.causal},
-                     {"angles_3d", o.angles_3d},
-                     {"repetition_signal", o.repetition_signal},
-                     {"repetition_min_range", o.repetition_min_range},
-                     {"athletes", o.athletes}};
+template <typename O, typename F>
+void KinematicsFields(O& o, F&& f) {
+  f("height_m", o.height_m);
+  f("sex", o.sex);
+  f("min_visibility", o.min_visibility);
+  f("cutoff_hz", o.cutoff_hz);
+  f("filter_order", o.filter_order);
+  f("max_gap_s", o.max_gap_s);
+  f("hampel_window_s", o.hampel_window_s);
+  f("hampel_sigmas", o.hampel_sigmas);
+  f("one_euro_min_cutoff_hz", o.one_euro_min_cutoff_hz);
+  f("one_euro_beta", o.one_euro_beta);
+  f("one_euro_d_cutoff_hz", o.one_euro_d_cutoff_hz);
+  f("derivative_window_s", o.derivative_window_s);
+  f("causal", o.causal);
+  f("angles_3d", o.angles_3d);
+  f("repetition_signal", o.repetition_signal);
+  f("repetition_min_range", o.repetition_min_range);
+  f("athletes", o.athletes);
 }
 
+void to_json(nlohmann::json& j, const KinematicsOptions& o) {
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { KinematicsFields(oo, f); });
+}
+
+// Keys that are absent keep their current value (MergeConfig rejects unknown keys upstream).
 void from_json(const nlohmann::json& j, KinematicsOptions& o) {
-  auto read = [&j](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  read("height_m", o.height_m);
-  read("sex", o.sex);
-  read("min_visibility", o.min_visibility);
-  read("cutoff_hz", o.cutoff_hz);
-  read("filter_order", o.filter_order);
-  read("max_gap_s", o.max_gap_s);
-  read("hampel_window_s", o.hampel_window_s);
-  read("hampel_sigmas", o.hampel_sigmas);
-  read("one_euro_min_cutoff_hz", o.one_euro_min_cutoff_hz);
-  read("one_euro_beta", o.one_euro_beta);
-  read("one_euro_d_cutoff_hz", o.one_euro_d_cutoff_hz);
-  read("derivative_window_s", o.derivative_window_s);
-  read("causal", o.causal);
-  read("angles_3d", o.angles_3d);
-  read("repetition_signal", o.repetition_signal);
-  read("repetition_min_range", o.repetition_min_range);
-  if (j.contains("athletes")) o.athletes = j.at("athletes");
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { KinematicsFields(oo, f); });
 }
 
 Result<AthleteKinematics> ComputeKinematics(const AthleteSeries& series,

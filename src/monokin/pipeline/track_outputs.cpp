@@ -86,8 +86,14 @@ Result<TrackPostReport> PostProcessRunTracks(std::vector<AthleteSeries>& series,
       rows.push_back({a.frame.index, a.time_s, s.id, a.box, a.score, a.frames_since_seen > 0});
     }
   }
+  // Re-link once: the ids are applied here and the interpolation runs without re-linking.
   const std::map<TrackId, TrackId> root_of = track::RelinkTracks(rows, options);
-  const std::vector<track::TrackedBox> post = track::PostProcessTracks(rows, options);
+  for (track::TrackedBox& r : rows) {
+    if (auto it = root_of.find(r.id); it != root_of.end()) r.id = it->second;
+  }
+  track::PostProcessOptions interpolate = options;
+  interpolate.relink_max_gap_s = 0;
+  const std::vector<track::TrackedBox> post = track::PostProcessTracks(rows, interpolate);
   std::size_t observed = 0;
   for (const auto& r : rows) observed += !r.predicted;
 

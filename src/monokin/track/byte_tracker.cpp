@@ -57,13 +57,12 @@ BoxPx Grow(const BoxPx& a, double b) {
                static_cast<float>(a.w * (1 + 2 * b)), static_cast<float>(a.h * (1 + 2 * b))};
 }
 
-// `a` moved by (dx, dy) pixels.
-BoxPx Translate(const BoxPx& a, double dx, double dy) {
-  return BoxPx{static_cast<float>(a.x + dx), static_cast<float>(a.y + dy), a.w, a.h};
-}
-
-// `a` moved by the camera: centre through the affine map, size scaled by sqrt|det A|.
+// `a` moved by the camera: centre through the affine map, size scaled by sqrt|det A|; a pure
+// translation keeps the size exactly.
 BoxPx WarpBox(const cv::Matx23d& m, const BoxPx& a) {
+  if (m(0, 0) == 1 && m(0, 1) == 0 && m(1, 0) == 0 && m(1, 1) == 1) {
+    return BoxPx{static_cast<float>(a.x + m(0, 2)), static_cast<float>(a.y + m(1, 2)), a.w, a.h};
+  }
   const double cx = a.cx(), cy = a.cy();
   const double nx = m(0, 0) * cx + m(0, 1) * cy + m(0, 2);
   const double ny = m(1, 0) * cx + m(1, 1) * cy + m(1, 2);
@@ -317,14 +316,25 @@ class ByteTracker final : public Tracker {
     for (const Detection& d : detections) people.push_back(d.box);
     const CameraMotion m = cmc_->Estimate(image, frame, people);
     if (!m.estimated) return;
+    MoveTracks(m.affine);
+  }
+
+  // Moves everything that compares boxes with the camera: the filter, the state kept for the
+  // re-update, the last observation (recovery by last box) and the history (motion direction).
+  void MoveTracks(const cv::Matx23d& m) {
+    const bool shift = m(0, 0) == 1 && m(0, 1) == 0 && m(1, 0) == 0 && m(1, 1) == 1;
     Eigen::Matrix<double, 2, 3> a;
-    a << m.affine(0, 0), m.affine(0, 1), m.affine(0, 2), m.affine(1, 0), m.affine(1, 1),
-        m.affine(1, 2);
+    a << m(0, 0), m(0, 1), m(0, 2), m(1, 0), m(1, 1), m(1, 2);
     for (TrackState& tr : tracks_) {
-      tr.kf.Warp(a);
-      tr.kf_at_obs.Warp(a);
-      tr.last_det = WarpBox(m.affine, tr.last_det);
-      for (Observation& o : tr.history) o.box = WarpBox(m.affine, o.box);
+      for (KalmanBox* kf : {&tr.kf, &tr.kf_at_obs}) {
+        if (shift) {
+          kf->Shift(m(0, 2), m(1, 2));
+        } else {
+          kf->Warp(a);
+        }
+      }
+      tr.last_det = WarpBox(m, tr.last_det);
+      for (Observation& o : tr.history) o.box = WarpBox(m, o.box);
     }
   }
 
@@ -340,10 +350,7 @@ class ByteTracker final : public Tracker {
     for (int k : trks) {
       if (!tracks_[k].look.empty()) cand_t.push_back(k);
     }
-    std::vector<int> cand_d;
-    for (int i : dets) {
-      cand_d.push_back(i);  // every remaining confident (high) detection
-    }
+    const std::vector<int>& cand_d = dets;  // every remaining confident (high) detection
     const int nt = static_cast<int>(cand_t.size()), nd = static_cast<int>(cand_d.size());
     if (nt == 0 || nd == 0) return;
     std::vector<double> dist(static_cast<size_t>(nt) * nd, 1.0);
@@ -361,26 +368,47 @@ class ByteTracker final : public Tracker {
       }
     }
     // Ratio test: the best look for a detection must clearly beat every other confirmed track
-    // (tracked ones included), and the best detection for a track every other detection.
+    // (tracked ones included), and the best detection for a track every other detection. Both
+    // need only the nearest and second-nearest rival: per track row, and per detection over
+    // every confirmed track's look (computed once per detection, when first needed).
+    struct Nearest {
+      double d1 = 2, d2 = 2;  // smallest and second-smallest distance (2 = none)
+      int who = -1;           // owner of d1
+      void Add(double d, int i) {
+        if (d < d1) {
+          d2 = d1;
+          d1 = d;
+          who = i;
+        } else if (d < d2) {
+          d2 = d;
+        }
+      }
+      double Other(int i) const { return who == i ? d2 : d1; }
+    };
+    std::vector<Nearest> row(nt);
+    for (int a = 0; a < nt; ++a) {
+      for (int b = 0; b < nd; ++b) row[a].Add(dist[static_cast<size_t>(a) * nd + b], b);
+    }
+    std::vector<std::optional<Nearest>> column(nd);
+    auto looks_near = [&](int b) -> const Nearest& {
+      if (!column[b]) {
+        column[b].emplace();
+        for (int k = 0; k < static_cast<int>(tracks_.size()); ++k) {
+          const TrackState& other = tracks_[k];
+          if (!other.confirmed || other.look.empty()) continue;
+          column[b]->Add(embedder_->Distance(other.look, look_of(cand_d[b])), k);
+        }
+      }
+      return *column[b];
+    };
     std::vector<double> w(dist.size(), 0.0);
     for (int a = 0; a < nt; ++a) {
       for (int b = 0; b < nd; ++b) {
         const double d = dist[static_cast<size_t>(a) * nd + b];
         if (d > opt_.appearance_max_distance) continue;
-        bool clear = true;
-        for (int b2 = 0; b2 < nd && clear; ++b2) {
-          if (b2 != b && d > opt_.appearance_ratio * dist[static_cast<size_t>(a) * nd + b2]) {
-            clear = false;
-          }
-        }
-        for (int k = 0; k < static_cast<int>(tracks_.size()) && clear; ++k) {
-          const TrackState& other = tracks_[k];
-          if (k == cand_t[a] || !other.confirmed || other.look.empty()) continue;
-          if (d > opt_.appearance_ratio * embedder_->Distance(other.look, look_of(cand_d[b]))) {
-            clear = false;
-          }
-        }
-        if (clear) w[static_cast<size_t>(a) * nd + b] = 1.0 - d;
+        if (d > opt_.appearance_ratio * row[a].Other(b)) continue;
+        if (d > opt_.appearance_ratio * looks_near(b).Other(cand_t[a])) continue;
+        w[static_cast<size_t>(a) * nd + b] = 1.0 - d;
       }
     }
     std::vector<char> taken(detections.size(), 0);
@@ -475,15 +503,7 @@ class ByteTracker final : public Tracker {
     };
     const double mx = significant(ex), my = significant(ey);
     if (mx == 0 && my == 0) return;
-    // Everything that compares boxes moves: the filter, the state kept for the re-update, the
-    // last observation (recovery by last box) and the history (motion direction).
-    for (TrackState& tr : tracks_) {
-      const double dx = mx, dy = my;
-      tr.kf.Shift(dx, dy);
-      tr.kf_at_obs.Shift(dx, dy);
-      tr.last_det = Translate(tr.last_det, dx, dy);
-      for (Observation& o : tr.history) o.box = Translate(o.box, dx, dy);
-    }
+    MoveTracks(cv::Matx23d(1, 0, mx, 0, 1, my));
   }
 
   void Confirm(TrackState& tr) {

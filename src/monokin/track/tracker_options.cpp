@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "monokin/core/options.h"
 #include "monokin/track/byte_tracker.h"
 #include "monokin/track/sort_tracker.h"
 #include "monokin/track/tracker.h"
@@ -48,24 +49,24 @@ Status TrackerOptions::Validate() const {
   return InvalidArgument(fmt::format("{}", fmt::join(errors, "\n")));
 }
 
-void to_json(nlohmann::json& j, const TrackerOptions& o) {
-  j = nlohmann::json{{"backend", o.backend},         {"match_iou", o.match_iou},
-                     {"start_score", o.start_score}, {"min_hits", o.min_hits},
-                     {"keep_lost_s", o.keep_lost_s}, {"byte", o.byte},
-                     {"offline", o.offline}};
+template <typename O, typename F>
+void TrackerFields(O& o, F&& f) {
+  f("backend", o.backend);
+  f("match_iou", o.match_iou);
+  f("start_score", o.start_score);
+  f("min_hits", o.min_hits);
+  f("keep_lost_s", o.keep_lost_s);
+  f("byte", o.byte);
+  f("offline", o.offline);
 }
 
+void to_json(nlohmann::json& j, const TrackerOptions& o) {
+  FieldsToJson(j, o, [](auto& oo, auto&& f) { TrackerFields(oo, f); });
+}
+
+// Keys that are absent keep their current value (MergeConfig rejects unknown keys upstream).
 void from_json(const nlohmann::json& j, TrackerOptions& o) {
-  auto read = [&j](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  read("backend", o.backend);
-  read("match_iou", o.match_iou);
-  read("start_score", o.start_score);
-  read("min_hits", o.min_hits);
-  read("keep_lost_s", o.keep_lost_s);
-  if (j.contains("byte")) from_json(j.at("byte"), o.byte);
-  if (j.contains("offline")) from_json(j.at("offline"), o.offline);
+  FieldsFromJson(j, o, [](auto& oo, auto&& f) { TrackerFields(oo, f); });
 }
 
 Result<std::unique_ptr<Tracker>> MakeTracker(const TrackerOptions& options) {
